@@ -1,0 +1,65 @@
+/**
+ * Activities: thin adapters between the workflow and the ports (store, venue, clock, notifier). They receive their
+ * dependencies from the worker's composition root (`createActivities(deps)`); no module-level state.
+ */
+import type { Logger } from 'pino';
+import type { Store } from '../store';
+import type { ExternalControl } from '../domain/control';
+import type { LaneIdentity } from '../workflows/definitions';
+import type { Activities, BeginCycleResult, CycleRef, FinishCycleInput, PersistControlInput } from './types';
+import { assertSameLane } from './lane-guard';
+import { writeHeartbeat } from '../observability/heartbeat';
+
+export type { Activities } from './types';
+
+export interface ActivityDeps {
+  identity: LaneIdentity;
+  store: Store;
+  logger: Logger;
+  /** Level kill-switch sources on this host (env var, file), read fresh at every call. */
+  readKillSources(): Pick<ExternalControl, 'envKill' | 'fileKill'>;
+  heartbeatPath: string | null;
+}
+
+export function createActivities(deps: ActivityDeps): Activities {
+  const { identity, store, logger } = deps;
+  return {
+    async beginCycle(input: CycleRef): Promise<BeginCycleResult> {
+      assertSameLane(identity, input.lane);
+      store.cycles.begin({ lane: input.lane.lane, firstRunId: input.firstRunId, cycle: input.cycle }, input.runId, input.nowMs);
+      const sources = deps.readKillSources();
+      // The DB flag counts as an outside command only when someone other than this workflow wrote it (the CLI while
+      // Temporal or the worker was down); the workflow's own writes merely mirror its state.
+      const row = store.control.read();
+      const external: ExternalControl = { ...sources, dbKill: row && row.updatedBy !== 'workflow' ? row.killSwitch : null };
+      logger.info({ cycle: input.cycle, lane: input.lane.lane, at: new Date(input.nowMs).toISOString() }, 'cycle_start');
+      return { external };
+    },
+
+    async finishCycle(input: FinishCycleInput): Promise<void> {
+      assertSameLane(identity, input.lane);
+      const key = { lane: input.lane.lane, firstRunId: input.firstRunId, cycle: input.cycle };
+      store.cycles.finish(key, input.nowMs, input.outcome, input.summary);
+      logger.info({ cycle: input.cycle, outcome: input.outcome, blocked: input.status.tradingBlockedBy }, 'cycle_summary');
+      if (deps.heartbeatPath) {
+        writeHeartbeat(deps.heartbeatPath, {
+          at: new Date(input.nowMs).toISOString(),
+          lane: input.lane,
+          dbPath: store.path,
+          cycle: input.cycle,
+          outcome: input.outcome,
+          tradingBlockedBy: input.status.tradingBlockedBy,
+          control: input.status.control,
+          errors: input.status.errors,
+          summary: input.summary,
+        });
+      }
+    },
+
+    async persistControl(input: PersistControlInput): Promise<void> {
+      assertSameLane(identity, input.lane);
+      store.control.write(input.control, input.nowMs, 'workflow', input.kind);
+      logger.info({ control: input.control, kind: input.kind }, 'control_state_persisted');
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import type { Database } from 'better-sqlite3';
+import { ControlState, ControlSource, initialControlState, LatchedHalt } from '../domain/control';
+
+interface Row {
+  kill_engaged: number;
+  kill_reason: string | null;
+  kill_source: string | null;
+  kill_at_ms: number | null;
+  kill_cancel_resting: number;
+  paused: number;
+  latched_halts_json: string;
+  updated_at_ms: number;
+  updated_by: string;
+}
+
+/** The persisted control state, so order-placing code reads it fresh and the CLI can engage the kill switch offline. */
+export class ControlStore {
+  constructor(private readonly db: Database) {}
+
+  read(): (ControlState & { updatedAtMs: number; updatedBy: string }) | null {
+    const r = this.db.prepare('SELECT * FROM control_state WHERE id = 1').get() as Row | undefined;
+    if (!r) return null;
+    let halts: LatchedHalt[] = [];
+    try {
+      halts = JSON.parse(r.latched_halts_json) as LatchedHalt[];
+    } catch {
+      // A corrupt halts column must not silently clear halts: surface it as a halt of its own.
+      halts = [{ code: 'control_state_corrupt', reason: 'latched_halts_json could not be parsed', atMs: r.updated_at_ms }];
+    }
+    return {
+      killSwitch: {
+        engaged: r.kill_engaged === 1,
+        reason: r.kill_reason,
+        source: (r.kill_source as ControlSource | null) ?? null,
+        atMs: r.kill_at_ms,
+        cancelResting: r.kill_cancel_resting === 1,
+      },
+      paused: r.paused === 1,
+      latchedHalts: halts,
+      updatedAtMs: r.updated_at_ms,
+      updatedBy: r.updated_by,
+    };
+  }
+
+  readOrInitial(): ControlState {
+    return this.read() ?? initialControlState();
+  }
+
+  /** Write the whole state and an audit event atomically. */
+  write(state: ControlState, atMs: number, by: string, kind = 'control_state'): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO control_state (id, kill_engaged, kill_reason, kill_source, kill_at_ms, kill_cancel_resting, paused,
+             latched_halts_json, updated_at_ms, updated_by)
+           VALUES (1, @ke, @kr, @ks, @ka, @kc, @p, @h, @u, @b)
+           ON CONFLICT(id) DO UPDATE SET kill_engaged=@ke, kill_reason=@kr, kill_source=@ks, kill_at_ms=@ka,
+             kill_cancel_resting=@kc, paused=@p, latched_halts_json=@h, updated_at_ms=@u, updated_by=@b`,
+        )
+        .run({
+          ke: state.killSwitch.engaged ? 1 : 0,
+          kr: state.killSwitch.reason,
+          ks: state.killSwitch.source,
+          ka: state.killSwitch.atMs,
+          kc: state.killSwitch.cancelResting ? 1 : 0,
+          p: state.paused ? 1 : 0,
+          h: JSON.stringify(state.latchedHalts),
+          u: atMs,
+          b: by,
+        });
+      this.db
+        .prepare('INSERT INTO control_events (at_ms, kind, detail_json, source) VALUES (?, ?, ?, ?)')
+        .run(atMs, kind, JSON.stringify(state), by);
+    })();
+  }
+
+  events(limit = 50): Array<{ atMs: number; kind: string; source: string; detail: ControlState }> {
+    return (
+      this.db
+        .prepare('SELECT at_ms, kind, source, detail_json FROM control_events ORDER BY id DESC LIMIT ?')
+        .all(limit) as Array<{ at_ms: number; kind: string; source: string; detail_json: string }>
+    ).map((r) => ({ atMs: r.at_ms, kind: r.kind, source: r.source, detail: JSON.parse(r.detail_json) as ControlState }));
+  }
+}

@@ -1,0 +1,75 @@
+import type { Database } from 'better-sqlite3';
+
+export interface CycleKey {
+  lane: string;
+  firstRunId: string;
+  cycle: number;
+}
+
+export interface CycleRecord extends CycleKey {
+  runId: string;
+  startedAtMs: number;
+  finishedAtMs: number | null;
+  outcome: string;
+  summary: Record<string, unknown>;
+}
+
+/** One row per trading cycle. Writes are idempotent per (lane, first run id, cycle): an activity retry is harmless. */
+export class CycleStore {
+  constructor(private readonly db: Database) {}
+
+  begin(key: CycleKey, runId: string, startedAtMs: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO cycles (lane, first_run_id, cycle, run_id, started_at_ms, outcome)
+         VALUES (?, ?, ?, ?, ?, 'running')
+         ON CONFLICT(lane, first_run_id, cycle) DO NOTHING`,
+      )
+      .run(key.lane, key.firstRunId, key.cycle, runId, startedAtMs);
+  }
+
+  finish(key: CycleKey, finishedAtMs: number, outcome: string, summary: Record<string, unknown>): void {
+    const r = this.db
+      .prepare(
+        `UPDATE cycles SET finished_at_ms = ?, outcome = ?, summary_json = ?
+         WHERE lane = ? AND first_run_id = ? AND cycle = ?`,
+      )
+      .run(finishedAtMs, outcome, JSON.stringify(summary), key.lane, key.firstRunId, key.cycle);
+    if (r.changes !== 1) throw new Error(`cycle ${key.cycle} of ${key.lane}/${key.firstRunId} was never begun`);
+  }
+
+  get(key: CycleKey): CycleRecord | null {
+    const r = this.db
+      .prepare('SELECT * FROM cycles WHERE lane = ? AND first_run_id = ? AND cycle = ?')
+      .get(key.lane, key.firstRunId, key.cycle) as Record<string, unknown> | undefined;
+    return r ? toRecord(r) : null;
+  }
+
+  latest(lane: string, limit = 10): CycleRecord[] {
+    return (
+      this.db
+        .prepare('SELECT * FROM cycles WHERE lane = ? ORDER BY started_at_ms DESC, cycle DESC LIMIT ?')
+        .all(lane, limit) as Record<string, unknown>[]
+    ).map(toRecord);
+  }
+
+  count(lane: string, firstRunId?: string): number {
+    const r = (firstRunId
+      ? this.db.prepare('SELECT COUNT(*) AS n FROM cycles WHERE lane = ? AND first_run_id = ?').get(lane, firstRunId)
+      : this.db.prepare('SELECT COUNT(*) AS n FROM cycles WHERE lane = ?').get(lane)) as { n: number };
+    return r.n;
+  }
+}
+
+function toRecord(r: Record<string, unknown>): CycleRecord {
+  return {
+    lane: r.lane as string,
+    firstRunId: r.first_run_id as string,
+    cycle: r.cycle as number,
+    runId: r.run_id as string,
+    startedAtMs: r.started_at_ms as number,
+    finishedAtMs: (r.finished_at_ms as number | null) ?? null,
+    outcome: r.outcome as string,
+    summary: JSON.parse((r.summary_json as string) || '{}') as Record<string, unknown>,
+  };
+}

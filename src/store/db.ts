@@ -1,0 +1,139 @@
+import BetterSqlite3, { Database } from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { migrate } from './migrations';
+
+export type StoreMode = 'dry-run' | 'live';
+export type StoreEnv = 'sim' | 'demo' | 'prod';
+
+/** The origin bot's shared database name; its presence next to a live DB means state may have mixed (B17). */
+export const LEGACY_DB_NAME = 'kalshi.sqlite';
+
+export class DbModeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DbModeError';
+  }
+}
+
+export interface OpenDbOptions {
+  path: string;
+  mode: StoreMode;
+  env: StoreEnv;
+  /** `--allow-live-legacy-db`: accept a legacy/shared file in live mode. */
+  allowLiveLegacyDb?: boolean;
+  /** Where else to look for the origin's legacy DB (default: process.cwd()). */
+  cwd?: string;
+}
+
+export interface DbIdentity {
+  mode: StoreMode | null;
+  env: StoreEnv | null;
+  /** The file exists and has tables but none of ours: someone else's (e.g. the origin's) database. */
+  foreign: boolean;
+}
+
+/** Read which mode/env a DB file belongs to without modifying it. Missing file → all null. */
+export function readDbIdentity(file: string): DbIdentity {
+  if (!fs.existsSync(file)) return { mode: null, env: null, foreign: false };
+  const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  try {
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type='table'").all() as { name: string }[]).map(
+      (t) => t.name,
+    );
+    if (!tables.includes('meta')) return { mode: null, env: null, foreign: tables.length > 0 };
+    const get = (k: string) => (db.prepare('SELECT value FROM meta WHERE key = ?').get(k) as { value: string } | undefined)?.value;
+    return { mode: (get('mode') as StoreMode) ?? null, env: (get('env') as StoreEnv) ?? null, foreign: false };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Refuse a database that belongs to another lane. Runs before the file is opened for writing, so a refused start
+ * changes nothing on disk.
+ */
+export function checkDbForMode(opts: OpenDbOptions): string[] {
+  const warnings: string[] = [];
+  const id = readDbIdentity(opts.path);
+  if (id.env && id.env !== opts.env) {
+    throw new DbModeError(
+      `database ${opts.path} belongs to environment '${id.env}', not '${opts.env}': environments never share a file`,
+    );
+  }
+  if (id.mode && id.mode !== opts.mode) {
+    if (opts.mode === 'dry-run') {
+      throw new DbModeError(
+        `database ${opts.path} holds live state; a dry-run may never use it (choose another --db or the default path)`,
+      );
+    }
+    if (!opts.allowLiveLegacyDb) {
+      throw new DbModeError(
+        `database ${opts.path} already holds ${id.mode} rows; live refuses a shared file unless --allow-live-legacy-db`,
+      );
+    }
+    warnings.push(`live is using ${opts.path}, which holds ${id.mode} rows (--allow-live-legacy-db)`);
+  }
+  if (opts.mode === 'live') {
+    if (id.foreign && !opts.allowLiveLegacyDb) {
+      throw new DbModeError(
+        `database ${opts.path} was not created by kalshi-autopilot; live refuses a legacy file unless --allow-live-legacy-db`,
+      );
+    }
+    const places = new Set([path.dirname(path.resolve(opts.path)), path.resolve(opts.cwd ?? process.cwd())]);
+    for (const dir of places) {
+      const legacy = path.join(dir, LEGACY_DB_NAME);
+      if (!fs.existsSync(legacy)) continue;
+      if (!opts.allowLiveLegacyDb) {
+        throw new DbModeError(
+          `the origin's legacy database ${legacy} exists; live refuses to start next to it unless --allow-live-legacy-db`,
+        );
+      }
+      warnings.push(`legacy database ${legacy} present (--allow-live-legacy-db)`);
+    }
+  }
+  return warnings;
+}
+
+export interface OpenedDb {
+  db: Database;
+  warnings: string[];
+}
+
+/**
+ * Open (creating if needed) the lane's database: WAL, foreign keys on, synchronous=FULL (the order journal must
+ * survive power loss), migrations applied, identity (mode, env) recorded on first use and enforced afterwards.
+ */
+export function openDatabase(opts: OpenDbOptions): OpenedDb {
+  const warnings = checkDbForMode(opts);
+  fs.mkdirSync(path.dirname(path.resolve(opts.path)), { recursive: true });
+  const db = new BetterSqlite3(opts.path, { timeout: 5000 });
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = FULL');
+    migrate(db);
+    const put = db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)');
+    db.transaction(() => {
+      put.run('mode', opts.mode);
+      put.run('env', opts.env);
+      put.run('created_at', new Date().toISOString());
+    })();
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return { db, warnings };
+}
+
+/** Online backup (SQLite backup API) into `<dir>/<name>-<timestamp>.sqlite`. Returns the file written. */
+export async function backupDatabase(db: Database, sourcePath: string, dir?: string, now = new Date()): Promise<string> {
+  const targetDir = dir ?? path.join(path.dirname(path.resolve(sourcePath)), 'backups');
+  fs.mkdirSync(targetDir, { recursive: true });
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const base = path.basename(sourcePath).replace(/\.sqlite$/, '');
+  const target = path.join(targetDir, `${base}-${stamp}.sqlite`);
+  if (fs.existsSync(target)) throw new Error(`backup target ${target} already exists`);
+  await db.backup(target);
+  return target;
+}

@@ -1,0 +1,99 @@
+/**
+ * The public face of the `tradingCycle` workflow: its input, signals, query and status shape.
+ * Imported by the workflow, the activities (types only) and the CLI; it has no I/O.
+ *
+ * Users can drive it with the plain temporal CLI too, e.g.
+ *   temporal workflow signal --workflow-id kalshi-autopilot-sim-dry-run --name killSwitch \
+ *     --input '{"engaged":true,"reason":"manual"}'
+ *   temporal workflow query  --workflow-id kalshi-autopilot-sim-dry-run --type status
+ */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { ControlState, KillSwitchCommand } from '../domain/control';
+
+export const WORKFLOW_TYPE = 'tradingCycle';
+
+export type RunMode = 'dry-run' | 'live';
+export type KalshiEnv = 'sim' | 'demo' | 'prod';
+
+/** Who this workflow is: checked by every activity against its worker's own identity. */
+export interface LaneIdentity {
+  /** `kalshi-autopilot-<env>-<mode>`: workflow id and task queue. */
+  lane: string;
+  mode: RunMode;
+  env: KalshiEnv;
+  configHash: string;
+}
+
+/** Static facts shown in the startup banner and the status query (no secrets). */
+export interface StartupBanner {
+  dbPath: string;
+  scope: string;
+  bankroll: string;
+  startedBy: string;
+}
+
+export interface CycleOutcomeView {
+  cycle: number;
+  startedAtMs: number;
+  finishedAtMs: number;
+  /** `completed`, `skipped:<guard code>` or `error:<type>`. */
+  outcome: string;
+}
+
+/** Everything carried across continue-as-new: the whole durable control state of the lane. */
+export interface CarriedState {
+  /** Total cycles run by this lane since its first execution. */
+  cycle: number;
+  /** Run id of the first execution: the root of every idempotency key. */
+  firstRunId: string;
+  control: ControlState;
+  lastCycle: CycleOutcomeView | null;
+  errors: { consecutive: number; total: number; last: string | null };
+  /** Number of continue-as-new hand-overs so far. */
+  generation: number;
+}
+
+export interface TradingCycleInput {
+  lane: LaneIdentity;
+  cycleIntervalSeconds: number;
+  banner: StartupBanner;
+  /** Stop (complete) after this many cycles in total; absent = run until stopped. `--once` = 1. */
+  maxCycles?: number;
+  /** Continue-as-new after this many cycles in one run (history stays small). Default 100. */
+  cyclesPerRun?: number;
+  /** Present only on a continued run. */
+  carried?: CarriedState;
+}
+
+export interface TradingCycleResult {
+  cycles: number;
+  firstRunId: string;
+  control: ControlState;
+}
+
+export interface StatusView {
+  lane: LaneIdentity;
+  banner: StartupBanner;
+  firstRunId: string;
+  runId: string;
+  generation: number;
+  cycle: number;
+  phase: 'starting' | 'cycle' | 'waiting' | 'stopped';
+  /** Why new orders would be refused right now (a guard code), or null. */
+  tradingBlockedBy: string | null;
+  control: ControlState;
+  lastCycle: CycleOutcomeView | null;
+  nextCycleAtMs: number | null;
+  errors: { consecutive: number; total: number; last: string | null };
+}
+
+export const killSwitchSignal = defineSignal<[KillSwitchCommand]>('killSwitch');
+export const pauseSignal = defineSignal<[]>('pause');
+export const resumeSignal = defineSignal<[]>('resume');
+/** Clear a latched halt by its code (e.g. `daily_loss_guard`) after an operator has looked at it. */
+export const clearHaltSignal = defineSignal<[{ code: string }]>('clearHalt');
+export const statusQuery = defineQuery<StatusView>('status');
+
+/** Error type names that activities throw as non-retryable ApplicationFailures. */
+export const NON_RETRYABLE = ['LaneMismatchError', 'DbModeError', 'DbLockError', 'ConfigError'] as const;
+export const DEFAULT_CYCLES_PER_RUN = 100;
