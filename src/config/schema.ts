@@ -1,0 +1,211 @@
+/**
+ * The configuration schema: one zod object per section, every key with exactly one default (origin bug B24), every
+ * object `.strict()` so an unknown key is an error naming its path. Money is given in dollars as JSON numbers and is
+ * converted to fixed point (Micros) in the run context, never used as a float downstream.
+ *
+ * The `secrets` section is the only place a secret may appear in the JSON file; it is split off into `Secrets` by the
+ * loader and is never part of `Config`, the config hash or `config show`.
+ */
+import { z } from 'zod';
+
+export const KALSHI_ENVS = ['sim', 'demo', 'prod'] as const;
+export type KalshiEnv = (typeof KALSHI_ENVS)[number];
+export const RUN_MODES = ['dry-run', 'live'] as const;
+export type RunMode = (typeof RUN_MODES)[number];
+export const VENUES = ['kalshi', 'polymarket'] as const;
+export type Venue = (typeof VENUES)[number];
+export const MODEL_KINDS = ['sim-oracle', 'signals-file', 'llm'] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+export const RATE_LIMIT_TIERS = ['basic', 'advanced', 'premier', 'prime'] as const;
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+// ---- value helpers: each carries its own plain-language message --------------------------------------------------
+
+const num = () => z.number({ invalid_type_error: 'must be a number', required_error: 'is required' }).finite('must be a finite number');
+const int = () => num().int('must be a whole number');
+const bool = () => z.boolean({ invalid_type_error: 'must be true or false' });
+const str = () => z.string({ invalid_type_error: 'must be a string' });
+
+/** A fraction in [0, 1]. */
+const fraction = () => num().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
+/** A price-like probability in [0, 1] (dollars per contract). */
+const probability = fraction;
+/** Dollars, strictly positive. */
+const positiveDollars = () => num().positive('must be greater than 0 (dollars)').max(1e9, 'must be at most 1e9 dollars');
+const positiveInt = () => int().min(1, 'must be at least 1');
+const nonNegInt = () => int().min(0, 'must be 0 or more');
+const nonEmpty = () => str().trim().min(1, 'must not be empty');
+const tickerList = () =>
+  z.array(nonEmpty(), { invalid_type_error: 'must be an array of strings' })
+    .refine((xs) => new Set(xs).size === xs.length, 'must not contain duplicates');
+const nullablePath = () => nonEmpty().nullable();
+const httpUrl = () =>
+  str().url('must be a URL').refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
+
+// ---- sections ----------------------------------------------------------------------------------------------------
+
+export const tradingSchema = z.object({
+  dry_run: bool().default(true),
+  bankroll: positiveDollars().default(10000),
+  cycle_interval_seconds: int().min(10, 'must be at least 10').max(86400, 'must be at most 86400').default(3600),
+  allowed_market_ids: tickerList().default([]),
+  allowed_event_tickers: tickerList().default([]),
+  allowed_series_tickers: tickerList().default([]),
+  /** Which venue the allow-lists refer to; required (in live) when more than one venue is enabled. */
+  scope_venue: z.enum(VENUES, { errorMap: () => ({ message: `must be one of ${VENUES.join(', ')} or null` }) }).nullable().default(null),
+  require_scope_in_live: bool().default(true),
+  non_interactive: bool().default(true),
+  enforce_live_cash_check: bool().default(true),
+}).strict();
+
+export const strategySchema = z.object({
+  min_edge: probability().default(0.1),
+  min_confidence: probability().default(0.75),
+  heavy_favorite_yes_price_threshold: probability().default(0.8),
+  heavy_favorite_buy_no_min_edge: probability().default(0.15),
+  heavy_favorite_buy_no_min_confidence: probability().default(0.85),
+}).strict();
+
+const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export const riskSchema = z.object({
+  max_kelly_fraction: fraction().default(0.25),
+  max_positions: positiveInt().default(10),
+  max_position_size: positiveDollars().default(1000),
+  max_total_exposure_fraction: fraction().default(0.8),
+  max_new_exposure_per_day_fraction: fraction().default(0.8),
+  max_orders_per_cycle: positiveInt().default(5),
+  max_notional_per_cycle: positiveDollars().default(2000),
+  daily_loss_limit_fraction: fraction().default(0.1),
+  /** 0 disables. The origin defaulted to 0 (B9); a live run re-buying a market every cycle is the failure it allowed. */
+  max_trades_per_market_per_day: nonNegInt().default(3),
+  failure_streak_cooldown_threshold: nonNegInt().default(0),
+  failure_cooldown_cycles: nonNegInt().default(0),
+  kill_switch_env_var: nonEmpty().regex(ENV_VAR_NAME, 'must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*)').default('BOT_DISABLE_TRADING'),
+  kill_switch_file: nullablePath().default(null),
+}).strict();
+
+export const executionSchema = z.object({
+  max_price_drift: probability().default(0.05),
+  min_edge_at_execution: probability().default(0.02),
+  max_submit_slippage: probability().default(0.1),
+  order_ttl_seconds: int().min(1, 'must be at least 1').max(86400, 'must be at most 86400').default(600),
+  apply_kalshi_fees_to_edge: bool().default(true),
+  reconcile_max_pages: positiveInt().default(5),
+  reconcile_page_limit: int().min(1, 'must be at least 1').max(1000, 'must be at most 1000 (Kalshi maximum)').default(200),
+}).strict();
+
+export const filtersSchema = z.object({
+  min_volume: nonNegInt().default(1000),
+  min_open_interest: nonNegInt().default(500),
+}).strict();
+
+export const kalshiVenueSchema = z.object({
+  enabled: bool().default(true),
+  env: z.enum(KALSHI_ENVS, { errorMap: () => ({ message: `must be one of ${KALSHI_ENVS.join(', ')}` }) }).default('sim'),
+  base_url: httpUrl().nullable().default(null),
+  subaccount: nonNegInt().nullable().default(null),
+  rate_limit_tier: z.enum(RATE_LIMIT_TIERS, { errorMap: () => ({ message: `must be one of ${RATE_LIMIT_TIERS.join(', ')}` }) }).default('basic'),
+  max_markets: positiveInt().default(500),
+}).strict();
+
+export const polymarketVenueSchema = z.object({
+  enabled: bool().default(false),
+}).strict();
+
+export const venuesSchema = z.object({
+  kalshi: kalshiVenueSchema.default({}),
+  polymarket: polymarketVenueSchema.default({}),
+}).strict();
+
+export const databaseSchema = z.object({
+  /** Folder for the derived per-lane DB files. */
+  dir: nonEmpty().default('data'),
+  /** Explicit DB file; wins over the derived path. `{env}` and `{mode}` are substituted. */
+  path: nullablePath().default(null),
+}).strict();
+
+export const observabilitySchema = z.object({
+  log_level: z.enum(LOG_LEVELS, { errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(', ')}` }) }).default('info'),
+  /** Heartbeat JSON file; null derives `<database.dir>/heartbeat-<lane>.json`. `{env}`/`{mode}` are substituted. */
+  heartbeat_file: nullablePath().default(null),
+  webhook_enabled: bool().default(false),
+  webhook_timeout_seconds: int().min(1, 'must be at least 1').max(60, 'must be at most 60').default(10),
+}).strict();
+
+export const simOracleSchema = z.object({
+  noise_stddev: num().min(0, 'must be between 0 and 0.5').max(0.5, 'must be between 0 and 0.5').default(0.02),
+  confidence: probability().default(0.8),
+  seed: nonNegInt().default(1),
+}).strict();
+
+export const signalsFileSchema = z.object({
+  path: nullablePath().default(null),
+  max_age_seconds: positiveInt().default(3600),
+}).strict();
+
+export const llmSchema = z.object({
+  provider: z.enum(['anthropic', 'openai'], { errorMap: () => ({ message: 'must be one of anthropic, openai' }) }).default('anthropic'),
+  anthropic_model: nonEmpty().default('claude-sonnet-4-20250514'),
+  openai_model: nonEmpty().default('gpt-4o-mini'),
+  openai_base_url: httpUrl().default('https://api.openai.com/v1'),
+  temperature: num().min(0, 'must be between 0 and 2').max(2, 'must be between 0 and 2').default(0.3),
+  max_tokens: positiveInt().default(1000),
+  batch_size: positiveInt().default(5),
+  cost_limit_per_cycle: positiveDollars().default(5),
+  input_cost_per_mtok: num().min(0, 'must be 0 or more (dollars)').default(3),
+  output_cost_per_mtok: num().min(0, 'must be 0 or more (dollars)').default(15),
+}).strict();
+
+export const modelSchema = z.object({
+  kind: z.enum(MODEL_KINDS, { errorMap: () => ({ message: `must be one of ${MODEL_KINDS.join(', ')}` }) }).default('sim-oracle'),
+  sim_oracle: simOracleSchema.default({}),
+  signals_file: signalsFileSchema.default({}),
+  llm: llmSchema.default({}),
+}).strict();
+
+export const configSchema = z.object({
+  trading: tradingSchema.default({}),
+  strategy: strategySchema.default({}),
+  risk: riskSchema.default({}),
+  execution: executionSchema.default({}),
+  filters: filtersSchema.default({}),
+  venues: venuesSchema.default({}),
+  database: databaseSchema.default({}),
+  observability: observabilitySchema.default({}),
+  model: modelSchema.default({}),
+}).strict().superRefine((c, ctx) => {
+  if (c.model.kind === 'signals-file' && !c.model.signals_file.path) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['model', 'signals_file', 'path'], message: 'is required when model.kind is signals-file' });
+  }
+  if (c.strategy.heavy_favorite_buy_no_min_edge < c.strategy.min_edge) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['strategy', 'heavy_favorite_buy_no_min_edge'], message: 'must be at least strategy.min_edge (it is the stricter threshold)' });
+  }
+  if (c.risk.max_position_size > c.trading.bankroll) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['risk', 'max_position_size'], message: 'must not exceed trading.bankroll' });
+  }
+});
+
+/** Secrets that may sit in the JSON file (environment variables win). Never part of Config. */
+export const fileSecretsSchema = z.object({
+  kalshi_api_key_id: str().nullable().default(null),
+  kalshi_private_key_file: str().nullable().default(null),
+  anthropic_api_key: str().nullable().default(null),
+  openai_api_key: str().nullable().default(null),
+  webhook_url: str().nullable().default(null),
+}).strict();
+export type FileSecrets = z.infer<typeof fileSecretsSchema>;
+
+/** The whole file: config sections plus the optional `secrets` section. */
+export const fileSchema = z.object({ secrets: fileSecretsSchema.default({}) }).passthrough();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** Top-level keys that are config sections (used by `config set` and error hints). */
+export const SECTION_KEYS = Object.keys(configSchema._def.schema.shape) as (keyof Config)[];
+
+/** The defaults: `configSchema.parse({})`. A fresh object each call. */
+export function defaultConfig(): Config {
+  return configSchema.parse({});
+}
