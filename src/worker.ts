@@ -1,0 +1,111 @@
+/**
+ * The worker: composition root of a lane. It opens the lane DB (taking the exclusive worker lock), prints the startup
+ * banner, builds the activities with their ports and polls the lane's task queue (`kalshi-autopilot-<env>-<mode>`).
+ * SIGINT/SIGTERM shut it down cleanly (in-flight activities finish, the lock is released).
+ */
+import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { createActivities } from './activities';
+import type { ExternalControl } from './domain/control';
+import { openStore, Store } from './store';
+import type { LaneIdentity, StartupBanner } from './workflows/definitions';
+
+export interface LaneWorkerOptions {
+  identity: LaneIdentity;
+  banner: StartupBanner;
+  dbPath: string;
+  allowLiveLegacyDb?: boolean;
+  heartbeatPath: string | null;
+  readKillSources(): Pick<ExternalControl, 'envKill' | 'fileKill'>;
+  logger: Logger;
+  connection: NativeConnection;
+  namespace?: string;
+  /** Pre-bundled workflow code (tests bundle once per suite); default: bundle `./workflows` at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export interface LaneWorker {
+  worker: Worker;
+  store: Store;
+  /** Run until shutdown() (or a fatal worker error); always closes the store and releases the lock. */
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+export function workflowsPath(): string {
+  return require.resolve('./workflows');
+}
+
+export async function createLaneWorker(opts: LaneWorkerOptions): Promise<LaneWorker> {
+  const { identity, logger } = opts;
+  const store = openStore({
+    path: opts.dbPath,
+    mode: identity.mode,
+    env: identity.env,
+    allowLiveLegacyDb: opts.allowLiveLegacyDb,
+    lock: true,
+  });
+  try {
+    for (const w of store.warnings) logger.warn({ lane: identity.lane }, w);
+    logger.info(
+      {
+        mode: identity.mode,
+        env: identity.env,
+        lane: identity.lane,
+        db: opts.dbPath,
+        scope: opts.banner.scope,
+        bankroll: opts.banner.bankroll,
+        configHash: identity.configHash,
+      },
+      `kalshi-autopilot worker: mode=${identity.mode} env=${identity.env} db=${opts.dbPath} scope=${opts.banner.scope} ` +
+        `bankroll=${opts.banner.bankroll} config=${identity.configHash}`,
+    );
+    const activities = createActivities({
+      identity,
+      store,
+      logger,
+      readKillSources: opts.readKillSources,
+      heartbeatPath: opts.heartbeatPath,
+    });
+    const worker = await Worker.create({
+      connection: opts.connection,
+      namespace: opts.namespace ?? 'default',
+      taskQueue: identity.lane,
+      ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
+      activities,
+      // One lane, modest load: keep the 2-core VPS responsive.
+      maxConcurrentActivityTaskExecutions: 4,
+    });
+    return {
+      worker,
+      store,
+      async run() {
+        try {
+          await worker.run();
+        } finally {
+          store.close();
+        }
+      },
+      shutdown() {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+      },
+    };
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+}
+
+/** Shut the worker down on SIGINT/SIGTERM; returns a function removing the handlers. */
+export function shutdownOnSignals(lw: Pick<LaneWorker, 'shutdown'>, logger: Logger): () => void {
+  const handler = (sig: NodeJS.Signals) => {
+    logger.info({ signal: sig }, 'shutting down worker');
+    lw.shutdown();
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}

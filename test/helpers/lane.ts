@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkerOptions } from '@temporalio/worker';
+import { createLaneWorker, LaneWorker } from '../../src/worker';
+import { silentLogger } from '../../src/observability/logger';
+import type { ExternalControl } from '../../src/domain/control';
+import type { LaneIdentity, StartupBanner, TradingCycleInput } from '../../src/workflows/definitions';
+
+let seq = 0;
+
+export function tempDir(prefix = 'kap-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function testIdentity(overrides: Partial<LaneIdentity> = {}): LaneIdentity {
+  seq += 1;
+  return { lane: `test-lane-${process.pid}-${seq}`, mode: 'dry-run', env: 'sim', configHash: 'cafebabe12345678', ...overrides };
+}
+
+export const testBanner: StartupBanner = { dbPath: 'test.sqlite', scope: 'series=KXTEST', bankroll: '$100.00', startedBy: 'test' };
+
+export function cycleInput(identity: LaneIdentity, overrides: Partial<TradingCycleInput> = {}): TradingCycleInput {
+  return { lane: identity, cycleIntervalSeconds: 60, banner: testBanner, ...overrides };
+}
+
+export interface KillSources {
+  envKill: ExternalControl['envKill'];
+  fileKill: ExternalControl['fileKill'];
+}
+
+export async function startLaneWorker(
+  env: TestWorkflowEnvironment,
+  workflowBundle: WorkerOptions['workflowBundle'],
+  identity: LaneIdentity,
+  opts: { dbPath?: string; killSources?: KillSources; heartbeatPath?: string | null } = {},
+): Promise<LaneWorker & { dbPath: string; killSources: KillSources }> {
+  const dbPath = opts.dbPath ?? path.join(tempDir(), 'lane.sqlite');
+  const killSources: KillSources = opts.killSources ?? { envKill: null, fileKill: null };
+  const lw = await createLaneWorker({
+    identity,
+    banner: testBanner,
+    dbPath,
+    heartbeatPath: opts.heartbeatPath ?? null,
+    readKillSources: () => ({ ...killSources }),
+    logger: silentLogger(),
+    connection: env.nativeConnection,
+    workflowBundle,
+  });
+  return Object.assign(lw, { dbPath, killSources });
+}

@@ -1,0 +1,276 @@
+/**
+ * tradingCycle on a real (time-skipping) Temporal server with a real worker, real activities and a real SQLite DB.
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import BetterSqlite3 from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createTimeSkippingEnv } from '../helpers/temporal';
+import { cycleInput, startLaneWorker, tempDir, testIdentity } from '../helpers/lane';
+import { workflowsPath } from '../../src/worker';
+import { openStore } from '../../src/store';
+import { initialControlState, latchHalt } from '../../src/domain/control';
+import {
+  clearHaltSignal,
+  killSwitchSignal,
+  pauseSignal,
+  resumeSignal,
+  statusQuery,
+  WORKFLOW_TYPE,
+  type CarriedState,
+  type TradingCycleInput,
+  type TradingCycleResult,
+} from '../../src/workflows/definitions';
+
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  bundle = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietBundlerLogger });
+}, 180_000);
+
+afterAll(async () => {
+  await env?.teardown();
+});
+
+const quietBundlerLogger = {
+  trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {},
+} as unknown as Parameters<typeof bundleWorkflowCode>[0]['logger'];
+
+function start(input: TradingCycleInput) {
+  return env.client.workflow.start(WORKFLOW_TYPE, {
+    taskQueue: input.lane.lane,
+    workflowId: input.lane.lane,
+    args: [input],
+  });
+}
+
+function cycleRows(dbPath: string): Array<{ cycle: number; outcome: string; first_run_id: string; run_id: string }> {
+  const db = new BetterSqlite3(dbPath, { readonly: true });
+  try {
+    return db.prepare('SELECT cycle, outcome, first_run_id, run_id FROM cycles ORDER BY cycle').all() as never;
+  } finally {
+    db.close();
+  }
+}
+
+describe('tradingCycle', () => {
+  it('runs cycles on the logical clock, records each in the DB and writes a heartbeat', async () => {
+    const id = testIdentity();
+    const heartbeatPath = path.join(tempDir(), 'heartbeat.json');
+    const lw = await startLaneWorker(env, bundle, id, { heartbeatPath });
+    const result = await lw.worker.runUntil(async () => {
+      const h = await start(cycleInput(id, { maxCycles: 3, cycleIntervalSeconds: 3600 }));
+      return (await h.result()) as TradingCycleResult;
+    });
+    expect(result.cycles).toBe(3);
+    const rows = cycleRows(lw.dbPath);
+    expect(rows.map((r) => [r.cycle, r.outcome])).toEqual([[1, 'completed'], [2, 'completed'], [3, 'completed']]);
+    expect(new Set(rows.map((r) => r.first_run_id))).toEqual(new Set([result.firstRunId]));
+    const hb = JSON.parse(fs.readFileSync(heartbeatPath, 'utf8'));
+    expect(hb.cycle).toBe(3);
+    expect(hb.outcome).toBe('completed');
+    expect(hb.lane.mode).toBe('dry-run');
+    // Cycles are an hour apart on the workflow clock (time-skipped), not on the wall clock.
+    const db = new BetterSqlite3(lw.dbPath, { readonly: true });
+    const starts = (db.prepare('SELECT started_at_ms AS s FROM cycles ORDER BY cycle').all() as { s: number }[]).map((r) => r.s);
+    db.close();
+    expect(starts[1] - starts[0]).toBeGreaterThanOrEqual(3600_000);
+    expect(starts[2] - starts[1]).toBeGreaterThanOrEqual(3600_000);
+  });
+
+  it('answers the status query and obeys pause/resume', async () => {
+    const id = testIdentity();
+    const lw = await startLaneWorker(env, bundle, id);
+    await lw.worker.runUntil(async () => {
+      const h = await start(cycleInput(id, { cycleIntervalSeconds: 600 }));
+      await env.sleep('30 seconds');
+      let s = await h.query(statusQuery);
+      expect(s.lane).toEqual(id);
+      expect(s.banner.scope).toBe('series=KXTEST');
+      expect(s.cycle).toBe(1);
+      expect(s.phase).toBe('waiting');
+      expect(s.tradingBlockedBy).toBeNull();
+      expect(s.lastCycle?.outcome).toBe('completed');
+      expect(s.firstRunId).toBe(h.firstExecutionRunId);
+
+      await h.signal(pauseSignal);
+      await env.sleep('700 seconds');
+      s = await h.query(statusQuery);
+      expect(s.control.paused).toBe(true);
+      expect(s.tradingBlockedBy).toBe('paused_guard');
+      expect(s.lastCycle?.outcome).toBe('skipped:paused_guard');
+
+      await h.signal(resumeSignal);
+      await env.sleep('700 seconds');
+      s = await h.query(statusQuery);
+      expect(s.control.paused).toBe(false);
+      expect(s.lastCycle?.outcome).toBe('completed');
+      await h.terminate('test done');
+    });
+    const ctl = openStore({ path: lw.dbPath, mode: 'dry-run', env: 'sim' });
+    const events = ctl.control.events().map((e) => e.detail.paused);
+    ctl.close();
+    expect(events).toContain(true); // the pause was persisted
+    expect(events[0]).toBe(false); // and so was the resume (newest first)
+  });
+
+  it('acts on the kill switch at once: workflow state and DB, before the next cycle is due', async () => {
+    const id = testIdentity();
+    const lw = await startLaneWorker(env, bundle, id);
+    await lw.worker.runUntil(async () => {
+      const h = await start(cycleInput(id, { cycleIntervalSeconds: 3600 }));
+      await env.sleep('10 seconds');
+      await h.signal(killSwitchSignal, { engaged: true, reason: 'operator test', cancelResting: true });
+      await env.sleep('5 seconds'); // far less than the 1 h cycle interval
+      const s = await h.query(statusQuery);
+      expect(s.cycle).toBe(1);
+      expect(s.control.killSwitch).toMatchObject({ engaged: true, reason: 'operator test', source: 'signal', cancelResting: true });
+      expect(s.tradingBlockedBy).toBe('kill_switch_guard');
+      const store = openStore({ path: lw.dbPath, mode: 'dry-run', env: 'sim' });
+      const row = store.control.read();
+      store.close();
+      expect(row?.killSwitch).toMatchObject({ engaged: true, reason: 'operator test', source: 'signal' });
+      expect(row?.updatedBy).toBe('workflow');
+
+      await env.sleep('3700 seconds');
+      expect((await h.query(statusQuery)).lastCycle?.outcome).toBe('skipped:kill_switch_guard');
+      await h.signal(killSwitchSignal, { engaged: false });
+      await env.sleep('3700 seconds');
+      const after = await h.query(statusQuery);
+      expect(after.control.killSwitch.engaged).toBe(false);
+      expect(after.lastCycle?.outcome).toBe('completed');
+      await h.terminate('test done');
+    });
+  });
+
+  it('engages from the env var, the kill file and an offline CLI write to the DB', async () => {
+    const id = testIdentity();
+    const lw = await startLaneWorker(env, bundle, id);
+    await lw.worker.runUntil(async () => {
+      const h = await start(cycleInput(id, { cycleIntervalSeconds: 60 }));
+      await env.sleep('10 seconds');
+      lw.killSources.envKill = { reason: 'BOT_DISABLE_TRADING=1' };
+      await env.sleep('60 seconds');
+      let s = await h.query(statusQuery);
+      expect(s.control.killSwitch).toMatchObject({ engaged: true, source: 'env', reason: 'BOT_DISABLE_TRADING=1' });
+      await h.terminate('next');
+    });
+
+    const id2 = testIdentity();
+    const lw2 = await startLaneWorker(env, bundle, id2);
+    // The CLI engaged the switch while the workflow was not running (written as 'cli', not by the workflow).
+    const offline = openStore({ path: lw2.dbPath, mode: 'dry-run', env: 'sim' });
+    offline.control.write(
+      { ...initialControlState(), killSwitch: { engaged: true, reason: 'offline stop', source: 'cli', atMs: 1, cancelResting: false } },
+      1, 'cli',
+    );
+    offline.close();
+    await lw2.worker.runUntil(async () => {
+      const h = await start(cycleInput(id2, { maxCycles: 1 }));
+      const r = (await h.result()) as TradingCycleResult;
+      expect(r.control.killSwitch).toMatchObject({ engaged: true, reason: 'offline stop', source: 'cli' });
+      expect(cycleRows(lw2.dbPath)[0].outcome).toBe('skipped:kill_switch_guard');
+    });
+
+    const id3 = testIdentity();
+    const lw3 = await startLaneWorker(env, bundle, id3, { killSources: { envKill: null, fileKill: { reason: 'halt file present' } } });
+    await lw3.worker.runUntil(async () => {
+      const r = (await (await start(cycleInput(id3, { maxCycles: 1 }))).result()) as TradingCycleResult;
+      expect(r.control.killSwitch).toMatchObject({ engaged: true, source: 'file', reason: 'halt file present' });
+    });
+  });
+
+  it('refuses, in every activity, a workflow whose mode, env or config hash differ from its worker, and latches a halt', async () => {
+    const workerId = testIdentity();
+    const lw = await startLaneWorker(env, bundle, workerId);
+    await lw.worker.runUntil(async () => {
+      for (const wrong of [{ configHash: 'deadbeefdeadbeef' }, { mode: 'live' as const }, { env: 'prod' as const }]) {
+        const wfId = { ...workerId, ...wrong };
+        const h = await env.client.workflow.start(WORKFLOW_TYPE, {
+          taskQueue: workerId.lane,
+          workflowId: `${workerId.lane}-${Object.keys(wrong)[0]}`,
+          args: [cycleInput(wfId, { maxCycles: 1 })],
+        });
+        const r = (await h.result()) as TradingCycleResult;
+        expect(r.control.latchedHalts.map((x) => x.code)).toEqual(['lane_mismatch_guard']);
+      }
+    });
+    // Nothing was recorded for the foreign workflows.
+    expect(cycleRows(lw.dbPath)).toEqual([]);
+  });
+});
+
+describe('continue-as-new carries every piece of durable control state', () => {
+  async function runAcross(input: TradingCycleInput, mid?: (h: Awaited<ReturnType<typeof start>>) => Promise<void>) {
+    const lw = await startLaneWorker(env, bundle, input.lane);
+    return lw.worker.runUntil(async () => {
+      const h = await start(input);
+      if (mid) await mid(h);
+      const result = (await h.result()) as TradingCycleResult;
+      const status = result;
+      return { h, result: status, rows: cycleRows(lw.dbPath) };
+    });
+  }
+
+  it('the cycle counter and the first run id (the idempotency root)', async () => {
+    const id = testIdentity();
+    const { h, result, rows } = await runAcross(cycleInput(id, { maxCycles: 5, cyclesPerRun: 2 }));
+    expect(result.cycles).toBe(5);
+    expect(rows.map((r) => r.cycle)).toEqual([1, 2, 3, 4, 5]);
+    // Three runs (2 + 2 + 1 cycles), one first-run id throughout.
+    expect(new Set(rows.map((r) => r.run_id)).size).toBe(3);
+    expect(new Set(rows.map((r) => r.first_run_id))).toEqual(new Set([h.firstExecutionRunId]));
+    expect(result.firstRunId).toBe(h.firstExecutionRunId);
+  });
+
+  it('the kill switch', async () => {
+    const id = testIdentity();
+    const { result, rows } = await runAcross(cycleInput(id, { maxCycles: 4, cyclesPerRun: 1 }), async (h) => {
+      await env.sleep('10 seconds');
+      await h.signal(killSwitchSignal, { engaged: true, reason: 'carry me' });
+    });
+    expect(result.control.killSwitch).toMatchObject({ engaged: true, reason: 'carry me' });
+    expect(new Set(rows.map((r) => r.run_id)).size).toBe(4);
+    expect(rows.slice(1).map((r) => r.outcome)).toEqual(Array(3).fill('skipped:kill_switch_guard'));
+  });
+
+  it('the pause', async () => {
+    const id = testIdentity();
+    const { result, rows } = await runAcross(cycleInput(id, { maxCycles: 4, cyclesPerRun: 1 }), async (h) => {
+      await env.sleep('10 seconds');
+      await h.signal(pauseSignal);
+    });
+    expect(result.control.paused).toBe(true);
+    expect(rows.slice(1).map((r) => r.outcome)).toEqual(Array(3).fill('skipped:paused_guard'));
+  });
+
+  it('latched halts, until an operator clears them', async () => {
+    const id = testIdentity();
+    const carried: CarriedState = {
+      cycle: 7,
+      firstRunId: 'root-run-id-from-an-earlier-generation',
+      control: latchHalt(initialControlState(), 'daily_loss_guard', 'lost 10% today', 1),
+      lastCycle: null,
+      errors: { consecutive: 0, total: 2, last: 'cycle 6: x' },
+      generation: 3,
+    };
+    const { result, rows } = await runAcross(cycleInput(id, { maxCycles: 10, cyclesPerRun: 1, carried }));
+    expect(result.cycles).toBe(10);
+    expect(result.firstRunId).toBe('root-run-id-from-an-earlier-generation');
+    expect(result.control.latchedHalts).toEqual([{ code: 'daily_loss_guard', reason: 'lost 10% today', atMs: 1 }]);
+    expect(rows.map((r) => [r.cycle, r.outcome])).toEqual([
+      [8, 'skipped:daily_loss_guard'], [9, 'skipped:daily_loss_guard'], [10, 'skipped:daily_loss_guard'],
+    ]);
+
+    const id2 = testIdentity();
+    const cleared = await runAcross(cycleInput(id2, { maxCycles: 10, cyclesPerRun: 1, carried, cycleIntervalSeconds: 600 }), async (h) => {
+      await env.sleep('10 seconds');
+      await h.signal(clearHaltSignal, { code: 'daily_loss_guard' });
+    });
+    expect(cleared.result.control.latchedHalts).toEqual([]);
+    expect(cleared.rows.at(-1)?.outcome).toBe('completed');
+  });
+});
