@@ -190,7 +190,9 @@ install_cli() {
     if command -v go > /dev/null 2>&1; then
       say "go install github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_GO_VERSION (compiling; this takes a few minutes)"
       mkdir -p "$TDIR/go/bin"
-      if GOBIN="$TDIR/go/bin" GOFLAGS="${GOFLAGS:-} -trimpath" run_logged go install \
+      # -X sets the version that release builds get from goreleaser (a plain go install reports 0.0.0-DEV).
+      if GOBIN="$TDIR/go/bin" run_logged go install -trimpath \
+        -ldflags "-X github.com/temporalio/cli/temporalcli.Version=${TEMPORAL_CLI_GO_VERSION#v}" \
         "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_GO_VERSION" && cli_ok "$TDIR/go/bin/temporal"; then
         link_to "$TDIR/go/bin/temporal" temporal
         write_source temporal "go:$TEMPORAL_CLI_GO_VERSION" \
