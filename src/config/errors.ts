@@ -53,6 +53,7 @@ function closest(key: string, candidates: string[]): string | null {
   let best: string | null = null;
   let bestD = Infinity;
   for (const c of candidates) {
+    if (c !== key && (c.startsWith(key) || key.startsWith(c))) return c;
     const d = levenshtein(key.toLowerCase(), c.toLowerCase());
     if (d < bestD) {
       bestD = d;

@@ -5,7 +5,7 @@
  * and the template documents itself that way. Every other unknown key is an error naming its full path.
  */
 import { z } from 'zod';
-import { Config, configSchema, FileSecrets, fileSecretsSchema } from './schema';
+import { Config, configSchema, crossFieldIssues, FileSecrets, fileSecretsSchema } from './schema';
 import { ConfigError, ConfigIssue, issuesFromZod } from './errors';
 
 export const COMMENT_KEY = '$comment';
@@ -89,6 +89,8 @@ export function parseConfigObject(raw: unknown, source = 'config'): ParsedFile {
       return p.length === 0 ? [...known, 'secrets'] : known;
     };
     issues.push(...issuesFromZod(cfgResult.error, [], keys));
+  } else {
+    issues.push(...crossFieldIssues(cfgResult.data));
   }
   if (issues.length > 0 || !cfgResult.success || !secretsResult.success) throw new ConfigError(issues, source);
   return { config: cfgResult.data, fileSecrets: secretsResult.data };

@@ -7,7 +7,7 @@
  */
 import * as nodePath from 'node:path';
 import { dollarsFromConfigNumber, Micros } from '../domain/fixed';
-import { Config, configSchema, KALSHI_ENVS, KalshiEnv, RunMode, Venue } from './schema';
+import { Config, configSchema, crossFieldIssues, KALSHI_ENVS, KalshiEnv, RunMode, Venue } from './schema';
 import { ConfigError, ConfigIssue, issuesFromZod } from './errors';
 import { configHash, deepFreeze, DeepReadonly } from './canonical';
 import type { LoadedConfig } from './load';
@@ -180,6 +180,8 @@ export function resolveRunContext(loaded: Pick<LoadedConfig, 'config' | 'path' |
   // Overrides must satisfy the schema too (e.g. duplicate tickers).
   const re = configSchema.safeParse(eff);
   if (!re.success) throw new ConfigError(issuesFromZod(re.error), 'effective config after flags');
+  const cross = crossFieldIssues(re.data);
+  if (cross.length > 0) throw new ConfigError(cross, 'effective config after flags');
   const config = re.data;
 
   // 3. Everything derived from the effective config.

@@ -174,17 +174,28 @@ export const configSchema = z.object({
   database: databaseSchema.default({}),
   observability: observabilitySchema.default({}),
   model: modelSchema.default({}),
-}).strict().superRefine((c, ctx) => {
+}).strict();
+
+/**
+ * Rules that relate two keys. Checked only once every key is individually valid (so one bad value does not produce
+ * follow-on noise). Paths name the key to change.
+ */
+export function crossFieldIssues(c: Config): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = [];
   if (c.model.kind === 'signals-file' && !c.model.signals_file.path) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['model', 'signals_file', 'path'], message: 'is required when model.kind is signals-file' });
+    out.push({ path: 'model.signals_file.path', message: 'is required when model.kind is signals-file' });
   }
   if (c.strategy.heavy_favorite_buy_no_min_edge < c.strategy.min_edge) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['strategy', 'heavy_favorite_buy_no_min_edge'], message: 'must be at least strategy.min_edge (it is the stricter threshold)' });
+    out.push({ path: 'strategy.heavy_favorite_buy_no_min_edge', message: 'must be at least strategy.min_edge (it is the stricter threshold)' });
+  }
+  if (c.strategy.heavy_favorite_buy_no_min_confidence < c.strategy.min_confidence) {
+    out.push({ path: 'strategy.heavy_favorite_buy_no_min_confidence', message: 'must be at least strategy.min_confidence (it is the stricter threshold)' });
   }
   if (c.risk.max_position_size > c.trading.bankroll) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['risk', 'max_position_size'], message: 'must not exceed trading.bankroll' });
+    out.push({ path: 'risk.max_position_size', message: 'must not exceed trading.bankroll' });
   }
-});
+  return out;
+}
 
 /** Secrets that may sit in the JSON file (environment variables win). Never part of Config. */
 export const fileSecretsSchema = z.object({
@@ -203,7 +214,7 @@ export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 
 /** Top-level keys that are config sections (used by `config set` and error hints). */
-export const SECTION_KEYS = Object.keys(configSchema._def.schema.shape) as (keyof Config)[];
+export const SECTION_KEYS = Object.keys(configSchema.shape) as (keyof Config)[];
 
 /** The defaults: `configSchema.parse({})`. A fresh object each call. */
 export function defaultConfig(): Config {
