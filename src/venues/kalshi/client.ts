@@ -13,7 +13,8 @@ import { classifyOutcome, KalshiApiError, KalshiParseError, KalshiTransportError
 import { encodePathSegment, HttpMethod, KalshiHttp, QueryValue, RequestSpec } from './http';
 import { collectPages, nextCursor, PaginationOptions } from './pagination';
 import * as P from './parse';
-import { RateLimiter } from './rate-limiter';
+import { BucketConfig, BucketName, EndpointCost, RateLimiter } from './rate-limiter';
+import { multiplierToPpm } from '../../domain/fees';
 import {
   AmendOrderInput, buildAmendOrderBody, buildBatchCancelBody, buildCreateOrderBody, buildDecreaseOrderBody,
   CreateOrderInput, DecreaseOrderInput,
@@ -264,6 +265,37 @@ export class KalshiClient {
 
   getExchangeSchedule(): Promise<T.ExchangeSchedule> {
     return this.getOne({ path: '/exchange/schedule', auth: 'optional', operation: 'GET /exchange/schedule' }, W.ScheduleWire, P.toSchedule);
+  }
+
+  /** Scheduled fee changes (GET /series/fee_changes). */
+  async getSeriesFeeChanges(): Promise<{ seriesTicker: string; feeType: string; feeMultiplierPpm: number; scheduledTs: string | null }[]> {
+    const body = await this.http.read({ method: 'GET', path: '/series/fee_changes', auth: 'optional', operation: 'GET /series/fee_changes' });
+    const page = W.PageWire.safeParse(body);
+    if (!page.success) throw new KalshiParseError('GET /series/fee_changes: response is not a JSON object');
+    return P.parseItems(page.data.series_fee_change_arr, W.SeriesFeeChangeWire,
+      (w) => ({ seriesTicker: w.series_ticker, feeType: w.fee_type, feeMultiplierPpm: multiplierToPpm(w.fee_multiplier), scheduledTs: w.scheduled_ts ?? null }),
+      this.logger, 'series_fee_change');
+  }
+
+  // ---------------------------------------------------------------- account (credentials required)
+
+  /** GET /account/limits → bucket configs usable as RateLimiterOptions.buckets. */
+  getAccountLimits(): Promise<{ usageTier: string; buckets: Record<BucketName, BucketConfig> }> {
+    return this.getOne({ path: '/account/limits', auth: 'required', operation: 'GET /account/limits' }, W.AccountLimitsWire, (w) => ({
+      usageTier: w.usage_tier,
+      buckets: {
+        read: { refillPerSec: w.read.refill_rate, capacity: w.read.bucket_capacity },
+        write: { refillPerSec: w.write.refill_rate, capacity: w.write.bucket_capacity },
+      },
+    }));
+  }
+
+  /** GET /account/endpoint_costs → RateLimiterOptions.defaultCost / endpointCosts. */
+  getEndpointCosts(): Promise<{ defaultCost: number; endpointCosts: EndpointCost[] }> {
+    return this.getOne({ path: '/account/endpoint_costs', auth: 'required', operation: 'GET /account/endpoint_costs' }, W.EndpointCostsWire, (w) => ({
+      defaultCost: w.default_cost,
+      endpointCosts: (w.endpoint_costs ?? []).map((c) => ({ method: c.method.toUpperCase(), path: c.path, cost: c.cost })),
+    }));
   }
 
   // ---------------------------------------------------------------- portfolio (credentials required)

@@ -318,3 +318,16 @@ export const SeriesWireEnvelope = z.object({ series: SeriesWire });
 export const OrderWireEnvelope = z.object({ order: OrderWire });
 /** `{}` or an empty body (order-group deletes/resets). */
 export const EmptyWire = z.union([z.object({}).passthrough(), z.undefined()]);
+
+const BucketWire = z.object({ refill_rate: z.number().positive(), bucket_capacity: z.number().positive() });
+export const AccountLimitsWire = z.object({ usage_tier: str, read: BucketWire, write: BucketWire });
+export const EndpointCostsWire = z.object({
+  default_cost: z.number().int().positive(),
+  endpoint_costs: z.array(z.object({ method: str, path: str, cost: z.number().int().nonnegative() })).nullish(),
+});
+export const SeriesFeeChangeWire = z.object({
+  series_ticker: str.min(1),
+  fee_type: str,
+  fee_multiplier: z.number(),
+  scheduled_ts: optStr,
+});
