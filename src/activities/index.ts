@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store';
 import type { ExternalControl } from '../domain/control';
 import type { LaneIdentity } from '../workflows/definitions';
-import type { Activities, BeginCycleResult, CycleRef, FinishCycleInput, PersistControlInput } from './types';
+import type { Activities, BeginCycleInput, BeginCycleResult, FinishCycleInput, PersistControlInput } from './types';
 import { assertSameLane } from './lane-guard';
 import { writeHeartbeat } from '../observability/heartbeat';
 
@@ -24,16 +24,17 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps): Activities {
   const { identity, store, logger } = deps;
   return {
-    async beginCycle(input: CycleRef): Promise<BeginCycleResult> {
+    async beginCycle(input: BeginCycleInput): Promise<BeginCycleResult> {
       assertSameLane(identity, input.lane);
       store.cycles.begin({ lane: input.lane.lane, firstRunId: input.firstRunId, cycle: input.cycle }, input.runId, input.nowMs);
       const sources = deps.readKillSources();
-      // The DB flag counts as an outside command only when someone other than this workflow wrote it (the CLI while
-      // Temporal or the worker was down); the workflow's own writes merely mirror its state.
+      // The DB row counts as an outside command only when it is newer than what the workflow last wrote or adopted
+      // (e.g. the CLI engaged the switch while Temporal or the worker was down, or before this workflow started).
       const row = store.control.read();
-      const external: ExternalControl = { ...sources, dbKill: row && row.updatedBy !== 'workflow' ? row.killSwitch : null };
+      const newer = row !== null && row.version > input.controlVersion;
+      const external: ExternalControl = { ...sources, dbKill: newer ? row.killSwitch : null };
       logger.info({ cycle: input.cycle, lane: input.lane.lane, at: new Date(input.nowMs).toISOString() }, 'cycle_start');
-      return { external };
+      return { external, controlVersion: row?.version ?? 0 };
     },
 
     async finishCycle(input: FinishCycleInput): Promise<void> {
@@ -56,10 +57,11 @@ export function createActivities(deps: ActivityDeps): Activities {
       }
     },
 
-    async persistControl(input: PersistControlInput): Promise<void> {
+    async persistControl(input: PersistControlInput): Promise<number> {
       assertSameLane(identity, input.lane);
-      store.control.write(input.control, input.nowMs, 'workflow', input.kind);
-      logger.info({ control: input.control, kind: input.kind }, 'control_state_persisted');
+      const version = store.control.write(input.control, input.nowMs, 'workflow', input.kind);
+      logger.info({ control: input.control, kind: input.kind, version }, 'control_state_persisted');
+      return version;
     },
   };
 }

@@ -15,9 +15,16 @@ export interface CycleRef {
   nowMs: number;
 }
 
+export interface BeginCycleInput extends CycleRef {
+  /** Version of the DB control row the workflow last wrote or adopted (0: none yet). */
+  controlVersion: number;
+}
+
 export interface BeginCycleResult {
-  /** Kill-switch sources outside Temporal: env var and file on the worker's host, and the DB flag. */
+  /** Kill-switch sources outside Temporal: env var and file on the worker's host, and a newer DB flag. */
   external: ExternalControl;
+  /** Current version of the DB control row. */
+  controlVersion: number;
 }
 
 export interface FinishCycleInput extends CycleRef {
@@ -34,7 +41,8 @@ export interface PersistControlInput {
 }
 
 export interface Activities {
-  beginCycle(input: CycleRef): Promise<BeginCycleResult>;
+  beginCycle(input: BeginCycleInput): Promise<BeginCycleResult>;
   finishCycle(input: FinishCycleInput): Promise<void>;
-  persistControl(input: PersistControlInput): Promise<void>;
+  /** Returns the new control version. */
+  persistControl(input: PersistControlInput): Promise<number>;
 }

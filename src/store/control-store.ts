@@ -17,9 +17,15 @@ interface Row {
 export class ControlStore {
   constructor(private readonly db: Database) {}
 
-  read(): (ControlState & { updatedAtMs: number; updatedBy: string }) | null {
+  /**
+   * The persisted state with its `version`: the id of the latest control event, a clock-free counter that grows with
+   * every write, whoever made it. The workflow remembers the version of its own last write, so it can tell a newer
+   * outside command (the CLI while Temporal was down) from an echo of itself.
+   */
+  read(): (ControlState & { updatedAtMs: number; updatedBy: string; version: number }) | null {
     const r = this.db.prepare('SELECT * FROM control_state WHERE id = 1').get() as Row | undefined;
     if (!r) return null;
+    const version = (this.db.prepare('SELECT MAX(id) AS v FROM control_events').get() as { v: number | null }).v ?? 0;
     let halts: LatchedHalt[] = [];
     try {
       halts = JSON.parse(r.latched_halts_json) as LatchedHalt[];
@@ -39,6 +45,7 @@ export class ControlStore {
       latchedHalts: halts,
       updatedAtMs: r.updated_at_ms,
       updatedBy: r.updated_by,
+      version,
     };
   }
 
@@ -46,9 +53,9 @@ export class ControlStore {
     return this.read() ?? initialControlState();
   }
 
-  /** Write the whole state and an audit event atomically. */
-  write(state: ControlState, atMs: number, by: string, kind = 'control_state'): void {
-    this.db.transaction(() => {
+  /** Write the whole state and an audit event atomically. Returns the new version. */
+  write(state: ControlState, atMs: number, by: string, kind = 'control_state'): number {
+    return this.db.transaction(() => {
       this.db
         .prepare(
           `INSERT INTO control_state (id, kill_engaged, kill_reason, kill_source, kill_at_ms, kill_cancel_resting, paused,
@@ -68,9 +75,10 @@ export class ControlStore {
           u: atMs,
           b: by,
         });
-      this.db
+      const ev = this.db
         .prepare('INSERT INTO control_events (at_ms, kind, detail_json, source) VALUES (?, ?, ?, ?)')
         .run(atMs, kind, JSON.stringify(state), by);
+      return Number(ev.lastInsertRowid);
     })();
   }
 

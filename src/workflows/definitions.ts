@@ -47,6 +47,8 @@ export interface CarriedState {
   /** Run id of the first execution: the root of every idempotency key. */
   firstRunId: string;
   control: ControlState;
+  /** Version of the DB control row last written or adopted by the workflow. */
+  controlVersion: number;
   lastCycle: CycleOutcomeView | null;
   errors: { consecutive: number; total: number; last: string | null };
   /** Number of continue-as-new hand-overs so far. */

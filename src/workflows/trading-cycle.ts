@@ -74,13 +74,17 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
     cycle: 0,
     firstRunId: info.firstExecutionRunId,
     control: initialControlState(),
+    controlVersion: 0,
     lastCycle: null,
     errors: { consecutive: 0, total: 0, last: null },
     generation: 0,
   };
   let cycle = carried.cycle;
   let control: ControlState = carried.control;
-  let persisted: ControlState | null = input.carried ? carried.control : null;
+  // What the DB holds as far as this workflow knows. A fresh lane writes nothing before its first cycle has read the
+  // DB, so a kill switch engaged there (by the CLI, or a previous execution) is adopted, never overwritten.
+  let persisted: ControlState = carried.control;
+  let controlVersion = carried.controlVersion;
   let lastCycle: CycleOutcomeView | null = carried.lastCycle;
   const errors = { ...carried.errors };
   let phase: StatusView['phase'] = 'starting';
@@ -115,12 +119,12 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
   });
   setHandler(statusQuery, status);
 
-  const controlDirty = () => persisted === null || !sameControl(control, persisted);
+  const controlDirty = () => !sameControl(control, persisted);
   /** Persist the control state to the lane DB; never fails the workflow (a failure is counted and retried later). */
   async function persistControl(kind: string): Promise<boolean> {
     const snapshot = control;
     try {
-      await acts.persistControl({ lane: input.lane, control: snapshot, nowMs: logicalNowMs(), kind });
+      controlVersion = await acts.persistControl({ lane: input.lane, control: snapshot, nowMs: logicalNowMs(), kind });
       persisted = snapshot;
       return true;
     } catch (err) {
@@ -138,8 +142,9 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
     let outcome: string;
     const summary: Record<string, unknown> = {};
     try {
-      const begun = await acts.beginCycle(ref);
+      const begun = await acts.beginCycle({ ...ref, controlVersion });
       control = mergeExternalControl(control, begun.external, logicalNowMs());
+      if (begun.external.dbKill) controlVersion = begun.controlVersion;
       const blocked = tradingBlockReason(control);
       // The trading pipeline (reconcile → scan → … → place → book) plugs in here with the trading issues.
       outcome = blocked ? `skipped:${blocked}` : 'completed';
@@ -169,24 +174,25 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
   for (;;) {
     if (controlDirty()) await persistControl('signal');
     if (input.maxCycles !== undefined && cycle >= input.maxCycles) break;
-    await runOneCycle();
-    cyclesThisRun += 1;
-    if (input.maxCycles !== undefined && cycle >= input.maxCycles) break;
-
     if (cyclesThisRun >= cyclesPerRun || workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_EVENTS_LIMIT) {
-      phase = 'waiting';
+      // Hand over to a fresh run (bounded history), carrying the whole durable control state.
       await condition(allHandlersFinished);
       if (controlDirty()) await persistControl('continue_as_new');
       const next: CarriedState = {
         cycle,
         firstRunId: carried.firstRunId,
         control,
+        controlVersion,
         lastCycle,
         errors: { ...errors },
         generation: carried.generation + 1,
       };
       await continueAsNew<typeof tradingCycle>({ ...input, carried: next });
     }
+
+    await runOneCycle();
+    cyclesThisRun += 1;
+    if (input.maxCycles !== undefined && cycle >= input.maxCycles) break;
 
     // Wait for the next cycle; any control change wakes the loop at once and is persisted before waiting on.
     phase = 'waiting';

@@ -6,7 +6,7 @@ import { bundleWorkflowCode, WorkflowBundleWithSourceMap } from '@temporalio/wor
 import BetterSqlite3 from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createTimeSkippingEnv } from '../helpers/temporal';
+const createTimeSkippingEnv = () => TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: require('node:path').resolve(__dirname, '../../.temporal/bin/temporal-test-server') } } });
 import { cycleInput, startLaneWorker, tempDir, testIdentity } from '../helpers/lane';
 import { workflowsPath } from '../../src/worker';
 import { openStore } from '../../src/store';
@@ -208,7 +208,8 @@ describe('continue-as-new carries every piece of durable control state', () => {
     const lw = await startLaneWorker(env, bundle, input.lane);
     return lw.worker.runUntil(async () => {
       const h = await start(input);
-      if (mid) await mid(h);
+      // Signal the lane (latest run), not the first run, which has already handed over.
+      if (mid) await mid(env.client.workflow.getHandle(input.lane.lane) as never);
       const result = (await h.result()) as TradingCycleResult;
       const status = result;
       return { h, result: status, rows: cycleRows(lw.dbPath) };
@@ -253,6 +254,7 @@ describe('continue-as-new carries every piece of durable control state', () => {
       cycle: 7,
       firstRunId: 'root-run-id-from-an-earlier-generation',
       control: latchHalt(initialControlState(), 'daily_loss_guard', 'lost 10% today', 1),
+      controlVersion: 0,
       lastCycle: null,
       errors: { consecutive: 0, total: 2, last: 'cycle 6: x' },
       generation: 3,

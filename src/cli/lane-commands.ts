@@ -1,0 +1,270 @@
+/**
+ * Lane commands: worker, start, status, kill-switch, pause, resume, clear-halt, backup, init.
+ */
+import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { Command, InvalidArgumentError } from 'commander';
+import fs from 'node:fs';
+import { applyKillSwitch, ControlState, initialControlState, tradingBlockReason } from '../domain/control';
+import { createLogger } from '../observability/logger';
+import { backupDatabase, openStore } from '../store';
+import { createLaneWorker, shutdownOnSignals } from '../worker';
+import {
+  clearHaltSignal,
+  killSwitchSignal,
+  pauseSignal,
+  resumeSignal,
+  StatusView,
+  statusQuery,
+  TradingCycleInput,
+  WORKFLOW_TYPE,
+} from '../workflows/definitions';
+import { addLaneOptions, bannerLines, killSourceReader, LaneCliOptions, prepareLane, temporalTarget } from './lane';
+import { runInitWizard } from './init-wizard';
+
+function positiveInt(flag: string) {
+  return (v: string) => {
+    if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError(`${flag} must be a whole number ≥ 1`);
+    return Number(v);
+  };
+}
+
+async function connectClient(t: { address: string; namespace: string }): Promise<{ client: Client; close(): Promise<void> }> {
+  const connection = await Connection.connect({ address: t.address, connectTimeout: '5s' });
+  return { client: new Client({ connection, namespace: t.namespace }), close: () => connection.close() };
+}
+
+export function registerLaneCommands(program: Command): void {
+  addLaneOptions(
+    program.command('worker').description('run the worker of a lane (polls task queue kalshi-autopilot-<env>-<mode>)'),
+  ).action(async (o: LaneCliOptions) => {
+    const lane = prepareLane(o);
+    const logger = createLogger({ level: lane.ctx.config.observability.log_level });
+    for (const line of bannerLines(lane)) process.stderr.write(`${line}\n`);
+    const connection = await NativeConnection.connect({ address: lane.temporal.address });
+    try {
+      const lw = await createLaneWorker({
+        identity: lane.identity,
+        banner: lane.banner,
+        dbPath: lane.ctx.dbPath,
+        allowLiveLegacyDb: lane.ctx.allowLiveLegacyDb,
+        heartbeatPath: lane.ctx.heartbeatPath,
+        readKillSources: killSourceReader(lane.ctx),
+        logger,
+        connection,
+        namespace: lane.temporal.namespace,
+      });
+      const off = shutdownOnSignals(lw, logger);
+      await lw.run();
+      off();
+    } finally {
+      await connection.close();
+    }
+  });
+
+  addLaneOptions(program.command('start').description('start the lane workflow (refused if it is already running)'))
+    .option('--once', 'run exactly one cycle, then complete')
+    .option('--max-cycles <n>', 'complete after n cycles', positiveInt('--max-cycles'))
+    .option('--json', 'print the started workflow as JSON')
+    .action(async (o: LaneCliOptions & { once?: boolean; maxCycles?: number; json?: boolean }) => {
+      const lane = prepareLane(o);
+      if (!o.json) for (const line of bannerLines(lane)) process.stderr.write(`${line}\n`);
+      const input: TradingCycleInput = {
+        lane: lane.identity,
+        cycleIntervalSeconds: lane.ctx.config.trading.cycle_interval_seconds,
+        banner: lane.banner,
+        ...(o.once ? { maxCycles: 1 } : o.maxCycles ? { maxCycles: o.maxCycles } : {}),
+      };
+      const { client, close } = await connectClient(lane.temporal);
+      try {
+        const handle = await client.workflow.start(WORKFLOW_TYPE, {
+          workflowId: lane.ctx.lane,
+          taskQueue: lane.ctx.lane,
+          args: [input],
+        });
+        const out = { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, taskQueue: lane.ctx.lane, mode: lane.ctx.mode, env: lane.ctx.env };
+        process.stdout.write(o.json ? `${JSON.stringify(out)}\n` : `started ${out.workflowId} (run ${out.runId}); run \`kalshi-autopilot worker\` with the same flags to execute it\n`);
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) {
+          throw new Error(`lane ${lane.ctx.lane} is already running: a second start is refused (see \`kalshi-autopilot status\`)`);
+        }
+        throw err;
+      } finally {
+        await close();
+      }
+    });
+
+  addLaneOptions(program.command('status').description('what the lane is doing and why (Temporal query, else the DB)'))
+    .option('--json', 'machine-readable output')
+    .action(async (o: LaneCliOptions & { json?: boolean }) => {
+      const lane = prepareLane(o, { validate: false });
+      let view: StatusView | null = null;
+      let temporalError: string | null = null;
+      try {
+        const { client, close } = await connectClient(lane.temporal);
+        try {
+          view = await client.workflow.getHandle(lane.ctx.lane).query(statusQuery);
+        } finally {
+          await close();
+        }
+      } catch (err) {
+        temporalError = err instanceof WorkflowNotFoundError ? 'workflow not running' : `Temporal unreachable at ${lane.temporal.address}`;
+      }
+      const db = readDbStatus(lane.ctx.dbPath, lane.ctx.mode, lane.ctx.env, lane.ctx.lane);
+      const out = { lane: lane.ctx.lane, mode: lane.ctx.mode, env: lane.ctx.env, dbPath: lane.ctx.dbPath, workflow: view, temporalError, db };
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+        return;
+      }
+      const lines = [`lane ${out.lane}  mode=${out.mode}  env=${out.env}`, `  db ${out.dbPath}`];
+      if (view) {
+        lines.push(
+          `  workflow: phase=${view.phase} cycle=${view.cycle} generation=${view.generation} first-run=${view.firstRunId}`,
+          `  trading blocked by: ${view.tradingBlockedBy ?? 'nothing'}`,
+          `  kill switch: ${view.control.killSwitch.engaged ? `ENGAGED (${view.control.killSwitch.source}: ${view.control.killSwitch.reason})` : 'off'}` +
+            `  paused: ${view.control.paused}  halts: ${view.control.latchedHalts.map((h) => h.code).join(',') || 'none'}`,
+          `  last cycle: ${view.lastCycle ? `#${view.lastCycle.cycle} ${view.lastCycle.outcome} at ${new Date(view.lastCycle.finishedAtMs).toISOString()}` : 'none yet'}`,
+          `  errors: ${view.errors.consecutive} consecutive, ${view.errors.total} total${view.errors.last ? ` (last: ${view.errors.last})` : ''}`,
+        );
+      } else {
+        lines.push(`  workflow: ${temporalError}`);
+      }
+      if (db) {
+        lines.push(
+          `  db control: kill=${db.control.killSwitch.engaged ? 'ENGAGED' : 'off'} paused=${db.control.paused} blocked-by=${db.blockedBy ?? 'nothing'}`,
+          `  db cycles recorded: ${db.cycles}${db.lastCycle ? `, last #${db.lastCycle.cycle} ${db.lastCycle.outcome}` : ''}`,
+        );
+      } else {
+        lines.push('  db: not created yet');
+      }
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+
+  addLaneOptions(program.command('kill-switch').description('engage or release the kill switch (DB flag + workflow signal)'))
+    .argument('<state>', 'on | off')
+    .option('--reason <text>', 'why (shown in status and logs)')
+    .option('--cancel-resting', 'also cancel resting orders when engaging')
+    .action(async (state: string, o: LaneCliOptions & { reason?: string; cancelResting?: boolean }) => {
+      if (state !== 'on' && state !== 'off') throw new InvalidArgumentError(`state must be "on" or "off" (got ${JSON.stringify(state)})`);
+      const engaged = state === 'on';
+      const lane = prepareLane(o, { validate: false });
+      const cmd = { engaged, reason: o.reason ?? `kill-switch ${state} from the CLI`, cancelResting: o.cancelResting ?? false };
+      // 1. The DB flag: works with Temporal or the worker down; the order path reads it fresh.
+      let dbResult = 'not written';
+      try {
+        const store = openStore({ path: lane.ctx.dbPath, mode: lane.ctx.mode, env: lane.ctx.env, allowLiveLegacyDb: lane.ctx.allowLiveLegacyDb });
+        try {
+          const now = Date.now();
+          const next: ControlState = applyKillSwitch(store.control.readOrInitial(), cmd, 'cli', now);
+          store.control.write(next, now, 'cli', 'kill_switch');
+          dbResult = `written to ${lane.ctx.dbPath}`;
+        } finally {
+          store.close();
+        }
+      } catch (err) {
+        dbResult = `FAILED: ${(err as Error).message}`;
+      }
+      // 2. The workflow signal: acts at once on a running lane.
+      let signalResult: string;
+      let signalled = false;
+      try {
+        const { client, close } = await connectClient(lane.temporal);
+        try {
+          await client.workflow.getHandle(lane.ctx.lane).signal(killSwitchSignal, cmd);
+          signalled = true;
+          signalResult = `signalled ${lane.ctx.lane}`;
+        } finally {
+          await close();
+        }
+      } catch (err) {
+        signalResult = err instanceof WorkflowNotFoundError ? 'workflow not running' : `Temporal unreachable at ${lane.temporal.address}`;
+      }
+      process.stdout.write(`kill switch ${state}: db ${dbResult}; workflow ${signalResult}\n`);
+      const dbOk = dbResult.startsWith('written');
+      if (engaged ? !dbOk && !signalled : !signalled) {
+        if (!engaged) process.stderr.write('the kill switch is released only by the running workflow; it stays engaged until the signal is delivered\n');
+        process.exitCode = 1;
+      }
+    });
+
+  for (const [name, signal, desc] of [
+    ['pause', pauseSignal, 'pause new orders (cycles keep running and reconciling)'],
+    ['resume', resumeSignal, 'resume after pause'],
+  ] as const) {
+    addLaneOptions(program.command(name).description(desc)).action(async (o: LaneCliOptions) => {
+      const lane = prepareLane(o, { validate: false });
+      const { client, close } = await connectClient(lane.temporal);
+      try {
+        await client.workflow.getHandle(lane.ctx.lane).signal(signal);
+        process.stdout.write(`${name}: signalled ${lane.ctx.lane}\n`);
+      } finally {
+        await close();
+      }
+    });
+  }
+
+  addLaneOptions(program.command('clear-halt').description('clear a latched halt (e.g. daily_loss_guard) after review'))
+    .argument('<code>', 'the halt code shown by status')
+    .action(async (code: string, o: LaneCliOptions) => {
+      const lane = prepareLane(o, { validate: false });
+      const { client, close } = await connectClient(lane.temporal);
+      try {
+        await client.workflow.getHandle(lane.ctx.lane).signal(clearHaltSignal, { code });
+        process.stdout.write(`clear-halt ${code}: signalled ${lane.ctx.lane}\n`);
+      } finally {
+        await close();
+      }
+    });
+
+  addLaneOptions(program.command('backup').description("online backup of the lane's database into a timestamped file"))
+    .option('--out-dir <dir>', 'where to write (default: <db dir>/backups)')
+    .action(async (o: LaneCliOptions & { outDir?: string }) => {
+      const lane = prepareLane(o, { validate: false });
+      const store = openStore({ path: lane.ctx.dbPath, mode: lane.ctx.mode, env: lane.ctx.env, allowLiveLegacyDb: lane.ctx.allowLiveLegacyDb });
+      try {
+        const file = await backupDatabase(store.db, lane.ctx.dbPath, o.outDir);
+        process.stdout.write(`${file}\n`);
+      } finally {
+        store.close();
+      }
+    });
+
+  program
+    .command('init')
+    .description('interactive set-up wizard (terminal only; never runs with --non-interactive or without a TTY)')
+    .option('--config <path>', 'config file to write (default ./kalshi-autopilot.config.json)')
+    .option('--non-interactive', 'refuse to prompt (init then fails: use config set instead)')
+    .action(async (o: { config?: string; nonInteractive?: boolean }) => {
+      await runInitWizard({ configPath: o.config, nonInteractive: o.nonInteractive === true });
+    });
+}
+
+interface DbStatus {
+  control: ControlState;
+  blockedBy: string | null;
+  cycles: number;
+  lastCycle: { cycle: number; outcome: string } | null;
+}
+
+function readDbStatus(dbPath: string, mode: 'dry-run' | 'live', env: 'sim' | 'demo' | 'prod', lane: string): DbStatus | null {
+  try {
+    if (!fs.existsSync(dbPath)) return null;
+    const store = openStore({ path: dbPath, mode, env });
+    try {
+      const control = store.control.read() ?? initialControlState();
+      const last = store.cycles.latest(lane, 1)[0];
+      return {
+        control,
+        blockedBy: tradingBlockReason(control),
+        cycles: store.cycles.count(lane),
+        lastCycle: last ? { cycle: last.cycle, outcome: last.outcome } : null,
+      };
+    } finally {
+      store.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
+export { temporalTarget };

@@ -1,0 +1,136 @@
+/**
+ * Shared by every command that acts on a lane: the lane flags, and `prepareLane`, which loads the config, resolves
+ * the ONE immutable run context and validates it for its mode, before anything is built or any network call is made.
+ */
+import { Command, Option } from 'commander';
+import {
+  assertValidForMode,
+  formatIssues,
+  killSwitchFromEnv,
+  killSwitchFromFile,
+  loadConfig,
+  parseCsvList,
+  resolveRunContext,
+  RunContext,
+  RunFlags,
+  Secrets,
+} from '../config';
+import type { ExternalControl } from '../domain/control';
+import { formatDollars } from '../domain/fixed';
+import type { LaneIdentity, StartupBanner } from '../workflows/definitions';
+
+export interface LaneCliOptions {
+  config?: string;
+  env?: string;
+  dryRun?: boolean;
+  live?: boolean;
+  db?: string;
+  allowLiveLegacyDb?: boolean;
+  kalshiBaseUrl?: string;
+  seriesTickers?: string;
+  eventTickers?: string;
+  marketIds?: string;
+  nonInteractive?: boolean;
+  temporalAddress?: string;
+  namespace?: string;
+}
+
+export function addLaneOptions(cmd: Command): Command {
+  return cmd
+    .option('--config <path>', 'config file (default ./kalshi-autopilot.config.json)')
+    .addOption(new Option('--env <env>', 'Kalshi environment (overrides venues.kalshi.env)').choices(['sim', 'demo', 'prod']))
+    .option('--dry-run', 'paper trading (overrides trading.dry_run)')
+    .option('--live', 'real orders (overrides trading.dry_run)')
+    .option('--db <path>', 'database file (default: derived from environment and mode)')
+    .option('--allow-live-legacy-db', 'let a live lane use a legacy/shared database file')
+    .option('--kalshi-base-url <url>', 'Kalshi REST root override (e.g. a simulator)')
+    .option('--series-tickers <csv>', 'runtime scope override: allowed series tickers')
+    .option('--event-tickers <csv>', 'runtime scope override: allowed event tickers')
+    .option('--market-ids <csv>', 'runtime scope override: allowed market tickers')
+    .option('--non-interactive', 'never prompt (the default for every command but init)')
+    .option('--temporal-address <host:port>', 'Temporal frontend (env TEMPORAL_ADDRESS, default 127.0.0.1:7233)')
+    .option('--namespace <ns>', 'Temporal namespace (env TEMPORAL_NAMESPACE, default "default")');
+}
+
+export function runFlagsFrom(o: LaneCliOptions): RunFlags {
+  return {
+    dryRun: o.dryRun,
+    live: o.live,
+    env: o.env as RunFlags['env'],
+    dbPath: o.db,
+    allowLiveLegacyDb: o.allowLiveLegacyDb,
+    kalshiBaseUrl: o.kalshiBaseUrl,
+    seriesTickers: o.seriesTickers !== undefined ? parseCsvList('--series-tickers', o.seriesTickers) : undefined,
+    eventTickers: o.eventTickers !== undefined ? parseCsvList('--event-tickers', o.eventTickers) : undefined,
+    marketIds: o.marketIds !== undefined ? parseCsvList('--market-ids', o.marketIds) : undefined,
+  };
+}
+
+export interface PreparedLane {
+  ctx: RunContext;
+  secrets: Secrets;
+  warnings: string[];
+  identity: LaneIdentity;
+  banner: StartupBanner;
+  temporal: { address: string; namespace: string };
+}
+
+export function temporalTarget(o: Pick<LaneCliOptions, 'temporalAddress' | 'namespace'>, env = process.env) {
+  return {
+    address: o.temporalAddress ?? env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+    namespace: o.namespace ?? env.TEMPORAL_NAMESPACE ?? 'default',
+  };
+}
+
+/** Resolve and validate the lane. `validate: false` is for read-only commands (status) that must work on any config. */
+export function prepareLane(o: LaneCliOptions, opts: { validate?: boolean; env?: NodeJS.ProcessEnv; cwd?: string } = {}): PreparedLane {
+  const env = opts.env ?? process.env;
+  const loaded = loadConfig({ configPath: o.config, env, cwd: opts.cwd });
+  const ctx = resolveRunContext(loaded, runFlagsFrom(o));
+  const warnings = opts.validate === false ? [] : assertValidForMode(ctx, loaded.secrets).map((w) => `${w.path}: ${w.message}`);
+  return {
+    ctx,
+    secrets: loaded.secrets,
+    warnings,
+    identity: { lane: ctx.lane, mode: ctx.mode, env: ctx.env, configHash: ctx.configHash },
+    banner: {
+      dbPath: ctx.dbPath,
+      scope: scopeSummary(ctx),
+      bankroll: `$${formatDollars(ctx.bankrollMicros, 2)}`,
+      startedBy: `kalshi-autopilot pid ${process.pid}`,
+    },
+    temporal: temporalTarget(o, env),
+  };
+}
+
+export function scopeSummary(ctx: RunContext): string {
+  const parts: string[] = [];
+  if (ctx.scope.seriesTickers.length) parts.push(`series=${ctx.scope.seriesTickers.join(',')}`);
+  if (ctx.scope.eventTickers.length) parts.push(`events=${ctx.scope.eventTickers.join(',')}`);
+  if (ctx.scope.marketIds.length) parts.push(`markets=${ctx.scope.marketIds.join(',')}`);
+  return parts.length ? parts.join(' ') : 'unrestricted (dry-run only)';
+}
+
+/** The worker's level kill-switch sources, read fresh at every call. */
+export function killSourceReader(ctx: RunContext, env: NodeJS.ProcessEnv = process.env) {
+  return (): Pick<ExternalControl, 'envKill' | 'fileKill'> => {
+    const e = killSwitchFromEnv(env, ctx.killSwitch.envVar);
+    const f = killSwitchFromFile(ctx.killSwitch.file);
+    return {
+      envKill: e.engaged ? { reason: e.reason ?? ctx.killSwitch.envVar } : null,
+      fileKill: f.engaged ? { reason: f.reason ?? 'kill switch file present' } : null,
+    };
+  };
+}
+
+export function bannerLines(p: PreparedLane): string[] {
+  return [
+    `kalshi-autopilot  mode=${p.ctx.mode}  env=${p.ctx.env}  lane=${p.ctx.lane}`,
+    `  db=${p.ctx.dbPath}`,
+    `  scope=${p.banner.scope}  bankroll=${p.banner.bankroll}  config=${p.ctx.configHash}`,
+    ...(p.ctx.overrides.length ? [`  overrides: ${p.ctx.overrides.join(' ')}`] : []),
+    ...p.warnings.map((w) => `  warning: ${w}`),
+  ];
+}
+
+export { formatIssues };
