@@ -191,9 +191,6 @@ export function crossFieldIssues(c: Config): { path: string; message: string }[]
   if (c.strategy.heavy_favorite_buy_no_min_confidence < c.strategy.min_confidence) {
     out.push({ path: 'strategy.heavy_favorite_buy_no_min_confidence', message: 'must be at least strategy.min_confidence (it is the stricter threshold)' });
   }
-  if (c.risk.max_position_size > c.trading.bankroll) {
-    out.push({ path: 'risk.max_position_size', message: 'must not exceed trading.bankroll' });
-  }
   return out;
 }
 

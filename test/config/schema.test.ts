@@ -162,10 +162,13 @@ describe('config schema: every value is validated with a message naming the key'
       { path: 'strategy.heavy_favorite_buy_no_min_edge', message: 'must be at least strategy.min_edge (it is the stricter threshold)' },
     ]);
   });
-  it('max_position_size cannot exceed the bankroll', () => {
-    expect(issuesOf(() => parseConfigObject({ trading: { bankroll: 100 }, risk: { max_position_size: 200 } }))).toEqual([
-      { path: 'risk.max_position_size', message: 'must not exceed trading.bankroll' },
+  it('the heavy-favourite confidence must be at least min_confidence', () => {
+    expect(issuesOf(() => parseConfigObject({ strategy: { min_confidence: 0.9 } }))).toEqual([
+      { path: 'strategy.heavy_favorite_buy_no_min_confidence', message: 'must be at least strategy.min_confidence (it is the stricter threshold)' },
     ]);
+  });
+  it('a small bankroll alone is valid (caps larger than the bankroll are bounded by it at sizing time)', () => {
+    expect(parseConfigObject({ trading: { bankroll: 50 } }).config.trading.bankroll).toBe(50);
   });
   it('ConfigError message lists "path: message" lines', () => {
     try {
