@@ -50,10 +50,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 for p in "$PORT" "${UI_PORT:-1}"; do
-  [[ "$p" =~ ^[0-9]+$ ]] && [ "$p" -ge 1 ] && [ "$p" -le 65535 ] || {
+  if ! [[ "$p" =~ ^[0-9]+$ ]] || [ "$p" -lt 1 ] || [ "$p" -gt 65535 ]; then
     echo "temporal/dev-server.sh: invalid port '$p'" >&2
     exit 2
-  }
+  fi
 done
 [ -n "$UI_PORT" ] || UI_PORT=$((PORT + 1000))
 
@@ -137,6 +137,7 @@ do_start() {
     } >> "$LOG"
     # setsid: own session + process group, so `stop` can signal every process it spawned. The inner shell writes
     # its own pid (= the group id) and then execs the server, so the pid file names the server process itself.
+    # shellcheck disable=SC2016 # $$ and $@ are for the inner shell
     setsid bash -c 'echo $$ > "$0"; exec "$@"' "$PIDFILE" \
       "$CLI" server start-dev \
       --ip "$IP" --port "$PORT" --ui-port "$UI_PORT" --ui-ip "$IP" \

