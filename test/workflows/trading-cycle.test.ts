@@ -6,7 +6,7 @@ import { bundleWorkflowCode, WorkflowBundleWithSourceMap } from '@temporalio/wor
 import BetterSqlite3 from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-const createTimeSkippingEnv = () => TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: require('node:path').resolve(__dirname, '../../.temporal/bin/temporal-test-server') } } });
+import { createTimeSkippingEnv } from '../helpers/temporal';
 import { cycleInput, startLaneWorker, tempDir, testIdentity } from '../helpers/lane';
 import { workflowsPath } from '../../src/worker';
 import { openStore } from '../../src/store';

@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * Records workflow histories for the replay test (test/workflows/replay.test.ts).
+ *
+ *   npm run build && node test/tools/record-histories.js
+ *
+ * Run it when the workflow changes on purpose (and commit the new files next to the old ones: old histories must
+ * keep replaying, which is the point — a redeploy mid-week must not break a running workflow). Uses the project's
+ * time-skipping test server, a real worker and a temp DB.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { TestWorkflowEnvironment } = require('@temporalio/testing');
+const { Runtime, DefaultLogger } = require('@temporalio/worker');
+const { execFileSync } = require('node:child_process');
+
+const root = path.resolve(__dirname, '../..');
+const dist = (p) => require(path.join(root, 'dist', p));
+const { createLaneWorker } = dist('worker.js');
+const { silentLogger } = dist('observability/logger.js');
+const defs = dist('workflows/definitions.js');
+
+async function main() {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: path.join(root, '.temporal/bin/temporal-test-server') } },
+  });
+  const outDir = path.join(root, 'test/fixtures/histories');
+  const stamp = new Date().toISOString().slice(0, 10);
+  try {
+    const lane = { lane: 'kalshi-autopilot-sim-dry-run', mode: 'dry-run', env: 'sim', configHash: '0123456789abcdef' };
+    const dbPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kap-rec-')), 'lane.sqlite');
+    const lw = await createLaneWorker({
+      identity: lane,
+      banner: { dbPath, scope: 'series=KXHIGHNY', bankroll: '$100.00', startedBy: 'record-histories' },
+      dbPath,
+      heartbeatPath: null,
+      readKillSources: () => ({ envKill: null, fileKill: null }),
+      logger: silentLogger(),
+      connection: env.nativeConnection,
+    });
+    await lw.worker.runUntil(async () => {
+      const input = { lane, cycleIntervalSeconds: 600, banner: { dbPath: 'x', scope: 'series=KXHIGHNY', bankroll: '$100.00', startedBy: 'rec' }, maxCycles: 5, cyclesPerRun: 2 };
+      const h = await env.client.workflow.start(defs.WORKFLOW_TYPE, { workflowId: lane.lane, taskQueue: lane.lane, args: [input] });
+      const latest = () => env.client.workflow.getHandle(lane.lane);
+      await env.sleep('60 seconds');
+      await latest().signal(defs.pauseSignal);
+      await env.sleep('700 seconds');
+      await latest().signal(defs.resumeSignal);
+      await latest().query(defs.statusQuery);
+      await env.sleep('700 seconds');
+      await latest().signal(defs.killSwitchSignal, { engaged: true, reason: 'recorded', cancelResting: false });
+      await env.sleep('10 seconds');
+      await latest().signal(defs.killSwitchSignal, { engaged: false });
+      await latest().result();
+      // Every run of the chain (continue-as-new makes several).
+      const runIds = [];
+      let runId = h.firstExecutionRunId;
+      for (let i = 0; i < 10 && runId; i++) {
+        runIds.push(runId);
+        const d = await env.client.workflow.getHandle(lane.lane, runId).describe();
+        // The temporal CLI writes the canonical history JSON (the SDK's own historyToJSON trips over duplicated
+        // protobufjs copies in node_modules).
+        const json = execFileSync(path.join(root, '.temporal/bin/temporal'), [
+          'workflow', 'show', '--workflow-id', lane.lane, '--run-id', runId, '--address', env.address, '--output', 'json',
+        ]).toString();
+        const hist = JSON.parse(json);
+        const file = path.join(outDir, `${stamp}-trading-cycle-run${i + 1}.json`);
+        fs.writeFileSync(file, JSON.stringify({ workflowId: lane.lane, history: hist }) + '\n');
+        process.stdout.write(`recorded ${file} (${d.status.name})\n`);
+        const last = hist.events[hist.events.length - 1];
+        runId = last.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? null;
+      }
+    });
+  } finally {
+    await env.teardown();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err.stack || err}\n`);
+  process.exitCode = 1;
+});
