@@ -1,0 +1,80 @@
+/**
+ * Accounts: cash balance, netted signed positions (+YES / −NO), fills and settlements. Balance changes per fill are
+ * floored to the cent (balanceChange in domain/fees.ts); positions net YES against NO at $1 a pair.
+ */
+import { Centis, Micros, ONE_DOLLAR, notional, complement } from '../domain/fixed';
+import { balanceChange } from '../domain/fees';
+import type { BookSide, SimFill, SimSettlement } from './types';
+
+export interface Position {
+  ticker: string;
+  eventTicker: string;
+  /** Signed centi-contracts: + YES, − NO. */
+  position: Centis;
+  /** Cost of the contracts currently held (in their own outcome's price). */
+  costBasis: Micros;
+  totalTraded: Micros;
+  realizedPnl: Micros;
+  feesPaid: Micros;
+  lastUpdatedMs: number;
+}
+
+export interface Account {
+  id: string;
+  balance: Micros;
+  positions: Map<string, Position>;
+  fills: SimFill[];
+  settlements: SimSettlement[];
+  /** Every client_order_id ever accepted: ids are never freed (kalshi-api.md §5). */
+  clientOrderIds: Set<string>;
+  /** Latest activity (for /exchange/user_data_timestamp). */
+  updatedMs: number;
+}
+
+export function newAccount(id: string, balance: Micros, nowMs: number): Account {
+  return { id, balance, positions: new Map(), fills: [], settlements: [], clientOrderIds: new Set(), updatedMs: nowMs };
+}
+
+/** Price paid per contract of the outcome bought by a fill on `side` at YES price p. */
+export function outcomePrice(side: BookSide, priceYes: Micros): Micros {
+  return side === 'bid' ? priceYes : complement(priceYes);
+}
+
+/** Contracts of an order on `side` that would open (not net against) the current position. */
+export function openingCount(pos: Centis, side: BookSide, count: Centis): Centis {
+  const closable = side === 'bid' ? Math.max(0, -pos) : Math.max(0, pos);
+  return count - Math.min(count, closable);
+}
+
+/** Apply one fill to an account; returns the cash change (already floored to the cent). */
+export function applyFill(acct: Account, ticker: string, eventTicker: string, side: BookSide, count: Centis, priceYes: Micros, fee: Micros, nowMs: number): Micros {
+  let p = acct.positions.get(ticker);
+  if (!p) {
+    p = { ticker, eventTicker, position: 0, costBasis: 0, totalTraded: 0, realizedPnl: 0, feesPaid: 0, lastUpdatedMs: nowMs };
+    acct.positions.set(ticker, p);
+  }
+  const price = outcomePrice(side, priceYes);
+  const cost = notional(price, count);
+  const closing = count - openingCount(p.position, side, count);
+  const opening = count - closing;
+  let revenue = -cost;
+  if (closing > 0) {
+    // Each closing contract pairs with one held contract of the other outcome and releases $1.
+    const released = notional(ONE_DOLLAR, closing);
+    revenue += released;
+    const held = Math.abs(p.position);
+    const removedCost = Math.floor((p.costBasis * closing) / held);
+    p.costBasis -= removedCost;
+    p.realizedPnl += released - notional(price, closing) - removedCost;
+  }
+  if (opening > 0) p.costBasis += notional(price, opening);
+  p.position += side === 'bid' ? count : -count;
+  if (p.position === 0) p.costBasis = 0;
+  p.totalTraded += cost;
+  p.feesPaid += fee;
+  p.lastUpdatedMs = nowMs;
+  const change = balanceChange(revenue, fee);
+  acct.balance += change;
+  acct.updatedMs = nowMs;
+  return change;
+}
