@@ -12,6 +12,8 @@ import { safeErrorMessage } from './observability/redact';
 import { registerLaneCommands } from './cli/lane-commands';
 import { NonInteractiveError } from './cli/init-wizard';
 import { registerConfigCommands } from './cli/config-commands';
+import { registerUpCommand } from './cli/up-command';
+import { registerReadCommands } from './cli/read-commands';
 
 export function buildProgram(): Command {
   const program = new Command('kalshi-autopilot')
@@ -19,7 +21,9 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerLaneCommands(program);
+  registerUpCommand(program);
   registerConfigCommands(program);
+  registerReadCommands(program);
   return program;
 }
 

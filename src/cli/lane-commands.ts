@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import fs from 'node:fs';
 import { applyKillSwitch, ControlState, initialControlState, tradingBlockReason } from '../domain/control';
 import { createLogger } from '../observability/logger';
+import { installTemporalRuntimeLogging } from '../observability/temporal-runtime';
 import { backupDatabase, openStore } from '../store';
 import { createLaneWorker, shutdownOnSignals } from '../worker';
 import {
@@ -40,6 +41,7 @@ export function registerLaneCommands(program: Command): void {
   ).action(async (o: LaneCliOptions) => {
     const lane = prepareLane(o);
     const logger = createLogger({ level: lane.ctx.config.observability.log_level });
+    installTemporalRuntimeLogging(logger);
     for (const line of bannerLines(lane)) process.stderr.write(`${line}\n`);
     const connection = await NativeConnection.connect({ address: lane.temporal.address });
     try {

@@ -1,0 +1,87 @@
+/**
+ * `kalshi-autopilot up`: everything of a lane in one process, for the quickstart and for a single-VPS deployment:
+ * the simulator (env sim without a base URL), the worker, and the workflow (started unless it is already running).
+ * Ctrl-C stops the worker and the simulator; the workflow stays in Temporal and resumes with the next `up`/`worker`.
+ */
+import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { Command, InvalidArgumentError } from 'commander';
+import { createLogger } from '../observability/logger';
+import { installTemporalRuntimeLogging } from '../observability/temporal-runtime';
+import { startSimulator } from '../sim';
+import { createLaneWorker, shutdownOnSignals } from '../worker';
+import { TradingCycleInput, WORKFLOW_TYPE } from '../workflows/definitions';
+import { addLaneOptions, bannerLines, killSourceReader, LaneCliOptions, prepareLane } from './lane';
+
+interface UpOptions extends LaneCliOptions {
+  simPort?: number;
+  webUi?: string;
+}
+
+function port(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError('--sim-port must be a port number (0 = any free port)');
+  return Number(v);
+}
+
+export function registerUpCommand(program: Command): void {
+  addLaneOptions(program.command('up').description('run a whole lane here: simulator (env sim), worker, workflow'))
+    .option('--sim-port <port>', 'simulator port for env sim (default 8787; 0 = any free port)', port)
+    .option('--web-ui <url>', 'Temporal Web UI base URL to print', 'http://127.0.0.1:8233')
+    .action(async (o: UpOptions) => {
+      // The simulator needs no credentials, so sim always resolves its own base URL here.
+      const needSim = (o.env ?? 'sim') === 'sim' && !o.kalshiBaseUrl;
+      const sim = needSim ? await startSimulator({ port: o.simPort ?? 8787, clock: { mode: 'wall' } }) : null;
+      try {
+        const lane = prepareLane(sim ? { ...o, kalshiBaseUrl: sim.baseUrl } : o);
+        const logger = createLogger({ level: lane.ctx.config.observability.log_level });
+        installTemporalRuntimeLogging(logger);
+        for (const line of bannerLines(lane)) process.stderr.write(`${line}\n`);
+        if (sim) process.stderr.write(`  simulator: ${sim.baseUrl} (fair values at ${sim.rootUrl}/sim-oracle/v1/fair-values)\n`);
+
+        const native = await NativeConnection.connect({ address: lane.temporal.address });
+        try {
+          const lw = await createLaneWorker({
+            identity: lane.identity,
+            banner: lane.banner,
+            dbPath: lane.ctx.dbPath,
+            allowLiveLegacyDb: lane.ctx.allowLiveLegacyDb,
+            heartbeatPath: lane.ctx.heartbeatPath,
+            readKillSources: killSourceReader(lane.ctx),
+            logger,
+            connection: native,
+            namespace: lane.temporal.namespace,
+          });
+          const conn = await Connection.connect({ address: lane.temporal.address });
+          try {
+            const client = new Client({ connection: conn, namespace: lane.temporal.namespace });
+            const input: TradingCycleInput = {
+              lane: lane.identity,
+              cycleIntervalSeconds: lane.ctx.config.trading.cycle_interval_seconds,
+              banner: lane.banner,
+            };
+            try {
+              await client.workflow.start(WORKFLOW_TYPE, { workflowId: lane.ctx.lane, taskQueue: lane.ctx.lane, args: [input] });
+              process.stderr.write(`  started workflow ${lane.ctx.lane}\n`);
+            } catch (err) {
+              if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+              process.stderr.write(`  workflow ${lane.ctx.lane} already running: attaching this worker to it\n`);
+            }
+          } finally {
+            await conn.close();
+          }
+          const ui = `${o.webUi}/namespaces/${lane.temporal.namespace}/workflows/${lane.ctx.lane}`;
+          process.stderr.write(
+            `  watch it: ${ui}\n  status:   npx kalshi-autopilot status --env ${lane.ctx.env} --${lane.ctx.mode}\n` +
+              `  stop:     npx kalshi-autopilot kill-switch on --env ${lane.ctx.env} --${lane.ctx.mode}   (Ctrl-C stops this worker)\n`,
+          );
+          const off = shutdownOnSignals(lw, logger);
+          await lw.run();
+          off();
+        } finally {
+          await native.close();
+        }
+      } finally {
+        await sim?.close();
+      }
+    });
+}
