@@ -4,7 +4,7 @@ import { errors } from './errors';
 import { ORDER_GROUP_WINDOW_MS, wouldTriggerNow } from './order-groups';
 import { checkTypes, decodeBody } from './order-request';
 import { parseIntParam, parseLimit, paginate } from './query';
-import { ENDPOINT_COSTS_BODY } from './rate-limit';
+import { BASIC_TIER, ENDPOINT_COSTS_BODY } from './rate-limit';
 import { Ctx, Route, ok } from './router';
 import type { SimOrder } from './types';
 import { balanceJson, eventPositionsJson, fillJson, groupJson, isoMicro, orderJson, positionJson, settlementJson } from './wire';
@@ -99,7 +99,7 @@ export const portfolioRoutes: Route[] = [
     return ok({ order: orderJson(ex.readView(o, lag(ctx))) });
   } },
   { method: 'GET', pattern: '/account/limits', auth: true, handler: (ctx) => {
-    const rl = ctx.core.opts.rateLimit;
+    const rl = ctx.core.opts.rateLimit ?? BASIC_TIER;
     const b = (c?: { capacity: number; refillPerSec: number }) => ({ bucket_capacity: c?.capacity ?? 0, refill_rate: c?.refillPerSec ?? 0 });
     return ok({ grants: [], read: b(rl?.read), usage_tier: 'basic', write: b(rl?.write) });
   } },
