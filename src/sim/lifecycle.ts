@@ -28,23 +28,23 @@ export function runLifecycle(ex: Exchange, seed: number, ms: number, prevMs: num
       m.updatedMs = m.openMs;
     }
     if ((m.status === 'initialized' || m.status === 'active' || m.status === 'inactive') && m.closeMs <= ms) {
-      withTime(ex, Math.max(m.closeMs, prevMs), () => {
+      withTime(ex, m.closeMs, () => {
         ex.clearBook(m.ticker);
         m.status = 'closed';
         m.updatedMs = ex.nowMs;
       });
     }
     if (m.status === 'closed' && m.determineMs <= ms) {
-      withTime(ex, Math.max(m.determineMs, prevMs), () => determine(ex, seed, m));
+      withTime(ex, m.determineMs, () => determine(ex, seed, m));
     }
     if (m.status === 'determined' && m.determinedMs !== undefined && m.determinedMs + m.settlementTimerSeconds * 1000 <= ms) {
-      withTime(ex, Math.max(m.determinedMs + m.settlementTimerSeconds * 1000, prevMs), () => finalize(ex, m));
+      withTime(ex, m.determinedMs + m.settlementTimerSeconds * 1000, () => finalize(ex, m));
     }
   }
   // GTC expirations.
   for (const o of ex.orders.values()) {
     if (o.status === 'resting' && o.expirationSec !== undefined && o.expirationSec * 1000 <= ms) {
-      withTime(ex, Math.max(o.expirationSec * 1000, prevMs), () => ex.cancelResting(o));
+      withTime(ex, o.expirationSec * 1000, () => ex.cancelResting(o));
     }
   }
 }
