@@ -11,6 +11,7 @@ import { DbLockError, DbModeError } from './store';
 import { safeErrorMessage } from './observability/redact';
 import { registerLaneCommands } from './cli/lane-commands';
 import { NonInteractiveError } from './cli/init-wizard';
+import { UsageError } from './cli/usage-error';
 import { registerConfigCommands } from './cli/config-commands';
 import { registerUpCommand } from './cli/up-command';
 import { registerReadCommands } from './cli/read-commands';
@@ -28,7 +29,7 @@ export function buildProgram(): Command {
 }
 
 export function exitCodeFor(err: unknown): number {
-  if (err instanceof ConfigError) return 2;
+  if (err instanceof ConfigError || err instanceof UsageError) return 2;
   if (err instanceof DbModeError || err instanceof DbLockError || err instanceof NonInteractiveError) return 3;
   return 1;
 }

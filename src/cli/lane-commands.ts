@@ -22,6 +22,7 @@ import {
 } from '../workflows/definitions';
 import { addLaneOptions, bannerLines, killSourceReader, LaneCliOptions, prepareLane, temporalTarget } from './lane';
 import { runInitWizard } from './init-wizard';
+import { UsageError } from './usage-error';
 
 function positiveInt(flag: string) {
   return (v: string) => {
@@ -147,7 +148,7 @@ export function registerLaneCommands(program: Command): void {
     .option('--reason <text>', 'why (shown in status and logs)')
     .option('--cancel-resting', 'also cancel resting orders when engaging')
     .action(async (state: string, o: LaneCliOptions & { reason?: string; cancelResting?: boolean }) => {
-      if (state !== 'on' && state !== 'off') throw new InvalidArgumentError(`state must be "on" or "off" (got ${JSON.stringify(state)})`);
+      if (state !== 'on' && state !== 'off') throw new UsageError(`state must be "on" or "off" (got ${JSON.stringify(state)})`);
       const engaged = state === 'on';
       const lane = prepareLane(o, { validate: false });
       const cmd = { engaged, reason: o.reason ?? `kill-switch ${state} from the CLI`, cancelResting: o.cancelResting ?? false };

@@ -1,0 +1,143 @@
+/**
+ * The operator's lane commands, end to end: the real CLI (child process) against a real Temporal dev server, with the
+ * lane's worker running in this process exactly as `kalshi-autopilot worker` builds it.
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
+import fs from 'node:fs';
+import path from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
+import { createLocalEnv } from '../helpers/temporal';
+import { runCli } from '../helpers/cli';
+import { tempDir } from '../helpers/lane';
+import { prepareLane, killSourceReader } from '../../src/cli/lane';
+import { createLaneWorker, LaneWorker, workflowsPath } from '../../src/worker';
+import { silentLogger } from '../../src/observability/logger';
+import { openStore } from '../../src/store';
+import { statusQuery } from '../../src/workflows/definitions';
+
+let env: TestWorkflowEnvironment;
+let lw: LaneWorker;
+let running: Promise<void>;
+let native: NativeConnection;
+const cwd = tempDir('kap-cli-');
+const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const secretEnv = { KALSHI_API_KEY_ID: 'a952bcbe-ec3b-4b5b-b8f9-11dae589608c', KALSHI_PRIVATE_KEY: pem };
+const laneFlags = ['--env', 'sim', '--dry-run'];
+let address: string;
+
+function cli(args: string[]) {
+  return runCli([...args, ...laneFlags, '--temporal-address', address], { cwd, env: secretEnv, timeoutMs: 60_000 });
+}
+
+beforeAll(async () => {
+  env = await createLocalEnv();
+  address = env.address;
+  fs.writeFileSync(
+    path.join(cwd, 'kalshi-autopilot.config.json'),
+    JSON.stringify({ trading: { cycle_interval_seconds: 3600, allowed_series_tickers: ['KXHIGHNY'] } }),
+  );
+  // The worker as `kalshi-autopilot worker --env sim --dry-run` would build it in this directory.
+  const lane = prepareLane({ env: 'sim', dryRun: true }, { cwd, env: secretEnv });
+  native = await NativeConnection.connect({ address });
+  lw = await createLaneWorker({
+    identity: lane.identity,
+    banner: lane.banner,
+    dbPath: lane.ctx.dbPath,
+    heartbeatPath: lane.ctx.heartbeatPath,
+    readKillSources: killSourceReader(lane.ctx, {}),
+    logger: silentLogger(),
+    connection: native,
+    workflowBundle: await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never }),
+  });
+  running = lw.run();
+}, 180_000);
+
+afterAll(async () => {
+  lw?.shutdown();
+  await running;
+  await native?.close();
+  await env?.teardown();
+});
+
+describe('lane commands (real CLI, real Temporal)', () => {
+  it('start runs the workflow; a second start of the same lane is refused', async () => {
+    const first = await cli(['start', '--json']);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const started = JSON.parse(first.stdout);
+    expect(started).toMatchObject({ workflowId: 'kalshi-autopilot-sim-dry-run', taskQueue: 'kalshi-autopilot-sim-dry-run', mode: 'dry-run', env: 'sim' });
+
+    const second = await cli(['start']);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/lane kalshi-autopilot-sim-dry-run is already running: a second start is refused/);
+  });
+
+  it('status reports the workflow and the DB, and never a secret', async () => {
+    // Wait for the first cycle to be recorded.
+    const handle = env.client.workflow.getHandle('kalshi-autopilot-sim-dry-run');
+    for (let i = 0; i < 100 && (await handle.query(statusQuery)).cycle < 1; i++) await new Promise((r) => setTimeout(r, 100));
+    const r = await cli(['status', '--json']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.workflow.lane).toMatchObject({ lane: 'kalshi-autopilot-sim-dry-run', mode: 'dry-run', env: 'sim' });
+    expect(s.workflow.cycle).toBe(1);
+    expect(s.workflow.banner.scope).toBe('series=KXHIGHNY');
+    expect(s.db.cycles).toBe(1);
+    const human = await cli(['status']);
+    for (const out of [r.stdout, r.stderr, human.stdout, human.stderr]) {
+      expect(out).not.toContain(secretEnv.KALSHI_API_KEY_ID);
+      expect(out).not.toContain(pem.split('\n')[1]);
+    }
+    expect(human.stdout).toMatch(/trading blocked by: nothing/);
+  });
+
+  it('kill-switch on acts at once in the workflow and in the DB; off releases it', async () => {
+    const on = await cli(['kill-switch', 'on', '--reason', 'ops drill', '--cancel-resting']);
+    expect(on.code).toBe(0);
+    expect(on.stdout).toMatch(/db written to .*kalshi-autopilot-sim-dry-run\.sqlite; workflow signalled/);
+    const s = await env.client.workflow.getHandle('kalshi-autopilot-sim-dry-run').query(statusQuery);
+    expect(s.control.killSwitch).toMatchObject({ engaged: true, reason: 'ops drill', cancelResting: true });
+    expect(s.tradingBlockedBy).toBe('kill_switch_guard');
+
+    const store = openStore({ path: path.join(cwd, 'data/kalshi-autopilot-sim-dry-run.sqlite'), mode: 'dry-run', env: 'sim' });
+    expect(store.control.read()?.killSwitch).toMatchObject({ engaged: true, reason: 'ops drill' });
+    store.close();
+
+    const off = await cli(['kill-switch', 'off']);
+    expect(off.code).toBe(0);
+    const after = await env.client.workflow.getHandle('kalshi-autopilot-sim-dry-run').query(statusQuery);
+    expect(after.control.killSwitch.engaged).toBe(false);
+  });
+
+  it('pause and resume reach the workflow; a bad kill-switch argument is refused', async () => {
+    expect((await cli(['pause'])).code).toBe(0);
+    expect((await env.client.workflow.getHandle('kalshi-autopilot-sim-dry-run').query(statusQuery)).control.paused).toBe(true);
+    expect((await cli(['resume'])).code).toBe(0);
+    expect((await env.client.workflow.getHandle('kalshi-autopilot-sim-dry-run').query(statusQuery)).control.paused).toBe(false);
+    const bad = await cli(['kill-switch', 'maybe']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/state must be "on" or "off"/);
+  });
+
+  it('backup writes a consistent copy of the lane DB', async () => {
+    const r = await cli(['backup', '--out-dir', path.join(cwd, 'bk')]);
+    expect(r.code).toBe(0);
+    const file = r.stdout.trim();
+    expect(file).toMatch(/bk\/kalshi-autopilot-sim-dry-run-\d{8}T\d{6}Z\.sqlite$/);
+    const copy = openStore({ path: file, mode: 'dry-run', env: 'sim' });
+    expect(copy.cycles.count('kalshi-autopilot-sim-dry-run')).toBeGreaterThanOrEqual(1);
+    copy.close();
+  });
+
+  it('kill-switch on still works with Temporal unreachable (DB flag only)', async () => {
+    const r = await runCli(['kill-switch', 'on', '--reason', 'offline', ...laneFlags, '--temporal-address', '127.0.0.1:1'], { cwd, env: secretEnv, timeoutMs: 60_000 });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/db written to .*; workflow Temporal unreachable at 127\.0\.0\.1:1/);
+    const store = openStore({ path: path.join(cwd, 'data/kalshi-autopilot-sim-dry-run.sqlite'), mode: 'dry-run', env: 'sim' });
+    const row = store.control.read();
+    store.close();
+    expect(row).toMatchObject({ updatedBy: 'cli', killSwitch: { engaged: true, reason: 'offline' } });
+  });
+});
