@@ -23,7 +23,7 @@ async function weekRun(seed: number) {
     const bestBid = book.yes_dollars[book.yes_dollars.length - 1][0];
     const below = (Number(bestBid.replace('.', '')) - 100).toString().padStart(5, '0');
     const bid = await c.create({ ticker: 'SIMMATCH-A-ALP', side: 'bid', price: `${below.slice(0, 1)}.${below.slice(1)}`, count: '5.00', client_order_id: 'life-1' });
-    const fv = await fetch(`${sim.rootUrl}/sim-oracle/v1/fair-values`).then((r) => r.json());
+    const fv: any = await fetch(`${sim.rootUrl}/sim-oracle/v1/fair-values`).then((r) => r.json());
     for (let h = 0; h < 7 * 24; h++) sim.advance(3_600_000);
     const all = (await c.get('/markets?limit=1000')).body.markets;
     const trades = (await c.get('/markets/trades?limit=1000')).body.trades;

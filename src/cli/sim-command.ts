@@ -1,0 +1,115 @@
+/**
+ * `kalshi-autopilot sim`: run the Kalshi exchange simulator standalone on loopback until SIGINT/SIGTERM.
+ *
+ *   kalshi-autopilot sim --port 8787 [--scenario FILE] [--keys DIR] [--seed N] [--admin] [--clock wall|manual]
+ *                        [--start ISO] [--balance DOLLARS] [--host 127.0.0.1] [--json]
+ *
+ * Prints the base URL (http://127.0.0.1:PORT/trade-api/v2) to stdout, as a table or JSON. `--keys DIR` loads public
+ * keys named `<keyId>.pem`; keys can also be added later through the admin API (`--admin`, POST /__sim/keys).
+ */
+import { Command } from 'commander';
+import type { Logger } from 'pino';
+import { parseDollars } from '../domain/fixed';
+import { createLogger } from '../observability/logger';
+import { startSimulator, SimHandle, StartOptions } from '../sim';
+import { UsageError } from './usage-error';
+
+export interface SimCommandOptions {
+  port: string;
+  host: string;
+  scenario?: string;
+  keys?: string;
+  seed: string;
+  admin?: boolean;
+  clock: string;
+  start?: string;
+  balance?: string;
+  json?: boolean;
+}
+
+export interface SimCommandDeps {
+  out?: (text: string) => void;
+  logger?: Logger;
+  /** Resolves when the simulator should stop (default: SIGINT/SIGTERM). */
+  stopSignal?: (sim: SimHandle) => Promise<void>;
+}
+
+/** Validate flags into simulator options; errors name the flag. */
+export function simOptionsFromFlags(o: SimCommandOptions): StartOptions {
+  if (!/^\d+$/.test(o.port) || Number(o.port) > 65535) throw new UsageError(`--port: expected an integer 0-65535 (got "${o.port}")`);
+  if (!/^\d+$/.test(o.seed) || !Number.isSafeInteger(Number(o.seed))) throw new UsageError(`--seed: expected a non-negative integer (got "${o.seed}")`);
+  if (o.clock !== 'wall' && o.clock !== 'manual') throw new UsageError(`--clock: expected "wall" or "manual" (got "${o.clock}")`);
+  let startMs = Date.now();
+  if (o.start !== undefined) {
+    if (o.clock !== 'manual') throw new UsageError('--start: only with --clock manual');
+    startMs = Date.parse(o.start);
+    if (Number.isNaN(startMs)) throw new UsageError(`--start: expected an ISO-8601 time (got "${o.start}")`);
+  }
+  let startingBalanceMicros: number | undefined;
+  if (o.balance !== undefined) {
+    try {
+      startingBalanceMicros = parseDollars(o.balance, '--balance');
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  if (o.host !== '127.0.0.1' && o.host !== 'localhost' && o.host !== '::1') throw new UsageError(`--host: the simulator binds loopback only (got "${o.host}")`);
+  return {
+    port: Number(o.port), host: o.host, scenario: o.scenario, keysDir: o.keys, seed: Number(o.seed), admin: Boolean(o.admin),
+    clock: o.clock === 'manual' ? { mode: 'manual', startMs } : { mode: 'wall' }, startingBalanceMicros,
+  };
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}
+
+export async function runSim(o: SimCommandOptions, deps: SimCommandDeps = {}): Promise<void> {
+  const out = deps.out ?? ((t: string) => process.stdout.write(`${t}\n`));
+  const opts = simOptionsFromFlags(o);
+  const logger = deps.logger ?? createLogger({ name: 'kalshi-sim' });
+  const sim = await startSimulator({ ...opts, logger });
+  const info = {
+    base_url: sim.baseUrl,
+    oracle_url: `${sim.rootUrl}/sim-oracle/v1/fair-values`,
+    admin_url: opts.admin ? `${sim.rootUrl}/__sim` : null,
+    clock: opts.clock?.mode ?? 'wall',
+    seed: opts.seed,
+    keys: sim.core.keys.ids(),
+  };
+  if (o.json) out(JSON.stringify(info));
+  else {
+    for (const [k, v] of Object.entries(info)) out(`${k.padEnd(11)} ${Array.isArray(v) ? v.join(',') || '(none)' : v ?? '(off)'}`);
+    out('simulator running; Ctrl-C to stop');
+  }
+  try {
+    await (deps.stopSignal ?? waitForSignal)(sim);
+  } finally {
+    await sim.close();
+  }
+}
+
+export function registerSimCommands(program: Command, deps: SimCommandDeps = {}): void {
+  program
+    .command('sim')
+    .description('Run the Kalshi exchange simulator on loopback (Kalshi Trade API v2 + sim-oracle fair values)')
+    .option('--port <n>', 'TCP port (0 = ephemeral)', '8787')
+    .option('--host <host>', 'loopback address to bind', '127.0.0.1')
+    .option('--scenario <file>', 'scenario JSON file (default: built-in week-long scenario)')
+    .option('--keys <dir>', 'directory of <keyId>.pem public keys')
+    .option('--seed <n>', 'PRNG seed (deterministic market life)', '1')
+    .option('--admin', 'enable the test-only admin API under /__sim/')
+    .option('--clock <mode>', 'wall | manual', 'wall')
+    .option('--start <iso>', 'start time for --clock manual')
+    .option('--balance <dollars>', 'starting balance per account, e.g. 1000.00')
+    .option('--json', 'print connection info as JSON')
+    .action(async (o: SimCommandOptions) => runSim(o, deps));
+}
