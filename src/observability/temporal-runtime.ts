@@ -11,6 +11,8 @@ export function installTemporalRuntimeLogging(logger: Logger, level: LogLevel = 
   if (installed) return;
   installed = true;
   Runtime.install({
+    // Our composition root owns SIGINT/SIGTERM (it logs, then shuts the worker down); the SDK must not race it.
+    shutdownSignals: [],
     logger: new DefaultLogger(level, (entry) => {
       const meta = { sdk: true, ...(entry.meta ?? {}) };
       if (entry.level === 'ERROR') logger.error(meta, entry.message);

@@ -5,10 +5,11 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
 import fs from 'node:fs';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { createLocalEnv } from '../helpers/temporal';
-import { runCli } from '../helpers/cli';
+import { CLI, runCli } from '../helpers/cli';
 import { tempDir } from '../helpers/lane';
 import { prepareLane, killSourceReader } from '../../src/cli/lane';
 import { createLaneWorker, LaneWorker, workflowsPath } from '../../src/worker';
@@ -139,5 +140,34 @@ describe('lane commands (real CLI, real Temporal)', () => {
     const row = store.control.read();
     store.close();
     expect(row).toMatchObject({ updatedBy: 'cli', killSwitch: { engaged: true, reason: 'offline' } });
+  });
+
+  it('a second worker on the same DB file exits with a clear message', async () => {
+    const r = await cli(['worker']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/another process holds the worker lock on .*kalshi-autopilot-sim-dry-run\.sqlite/);
+  });
+
+  it('the worker prints its banner, and SIGTERM shuts it down cleanly, releasing the lock', async () => {
+    const own = tempDir('kap-worker-');
+    const child = spawn(process.execPath, [CLI, 'worker', '--env', 'sim', '--live', '--series-tickers', 'KXHIGHNY', '--temporal-address', address], {
+      cwd: own,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...secretEnv },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    for (let i = 0; i < 300 && !/worker_started|Worker state changed|kalshi-autopilot worker: mode=live/.test(stderr); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(stderr).toMatch(/kalshi-autopilot worker: mode=live env=sim db=.*kalshi-autopilot-sim-live\.sqlite scope=series=KXHIGHNY/);
+    expect(stderr).not.toContain(pem.split('\n')[1]);
+    await new Promise((r) => setTimeout(r, 1500)); // let it start polling
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stderr).toMatch(/shutting down worker/);
+    // The lock went with it: the DB can be locked again at once.
+    openStore({ path: path.join(own, 'data/kalshi-autopilot-sim-live.sqlite'), mode: 'live', env: 'sim', lock: true }).close();
   });
 });
