@@ -15,6 +15,7 @@ import { UsageError } from './cli/usage-error';
 import { registerConfigCommands } from './cli/config-commands';
 import { registerUpCommand } from './cli/up-command';
 import { registerReadCommands } from './cli/read-commands';
+import { registerSimCommands } from './cli/sim-command';
 
 export function buildProgram(): Command {
   const program = new Command('kalshi-autopilot')
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerUpCommand(program);
   registerConfigCommands(program);
   registerReadCommands(program);
+  registerSimCommands(program);
   return program;
 }
 
