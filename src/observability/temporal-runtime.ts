@@ -1,15 +1,13 @@
 import { DefaultLogger, LogLevel, Runtime } from '@temporalio/worker';
 import type { Logger } from 'pino';
 
-let installed = false;
-
 /**
  * Route the Temporal SDK's own logs (core, bundler) into our logger at WARN and above, once per process.
  * Must run before the first connection or worker is created.
  */
 export function installTemporalRuntimeLogging(logger: Logger, level: LogLevel = 'WARN'): void {
-  if (installed) return;
-  installed = true;
+  // The SDK keeps one Runtime per process; if one exists (an embedding app or a test installed it) keep it.
+  if (Runtime._instance !== undefined) return;
   Runtime.install({
     // Our composition root owns SIGINT/SIGTERM (it logs, then shuts the worker down); the SDK must not race it.
     shutdownSignals: [],
