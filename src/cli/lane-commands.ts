@@ -3,6 +3,7 @@
  */
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import type { SignalDefinition } from '@temporalio/workflow';
 import { Command, InvalidArgumentError } from 'commander';
 import fs from 'node:fs';
 import { applyKillSwitch, ControlState, initialControlState, tradingBlockReason } from '../domain/control';
@@ -20,7 +21,7 @@ import {
   TradingCycleInput,
   WORKFLOW_TYPE,
 } from '../workflows/definitions';
-import { addLaneOptions, bannerLines, killSourceReader, LaneCliOptions, prepareLane, temporalTarget } from './lane';
+import { addLaneOptions, bannerLines, LaneCliOptions, laneWorkerOptions, prepareLane } from './lane';
 import { runInitWizard } from './init-wizard';
 import { UsageError } from './usage-error';
 
@@ -36,6 +37,20 @@ async function connectClient(t: { address: string; namespace: string }): Promise
   return { client: new Client({ connection, namespace: t.namespace }), close: () => connection.close() };
 }
 
+async function signalLane<Args extends unknown[]>(
+  t: { address: string; namespace: string },
+  workflowId: string,
+  signal: SignalDefinition<Args>,
+  ...args: Args
+): Promise<void> {
+  const { client, close } = await connectClient(t);
+  try {
+    await client.workflow.getHandle(workflowId).signal(signal, ...args);
+  } finally {
+    await close();
+  }
+}
+
 export function registerLaneCommands(program: Command): void {
   addLaneOptions(
     program.command('worker').description('run the worker of a lane (polls task queue kalshi-autopilot-<env>-<mode>)'),
@@ -46,17 +61,7 @@ export function registerLaneCommands(program: Command): void {
     for (const line of bannerLines(lane)) process.stderr.write(`${line}\n`);
     const connection = await NativeConnection.connect({ address: lane.temporal.address });
     try {
-      const lw = await createLaneWorker({
-        identity: lane.identity,
-        banner: lane.banner,
-        dbPath: lane.ctx.dbPath,
-        allowLiveLegacyDb: lane.ctx.allowLiveLegacyDb,
-        heartbeatPath: lane.ctx.heartbeatPath,
-        readKillSources: killSourceReader(lane.ctx),
-        logger,
-        connection,
-        namespace: lane.temporal.namespace,
-      });
+      const lw = await createLaneWorker(laneWorkerOptions(lane, logger, connection));
       const off = shutdownOnSignals(lw, logger);
       await lw.run();
       off();
@@ -171,14 +176,9 @@ export function registerLaneCommands(program: Command): void {
       let signalResult: string;
       let signalled = false;
       try {
-        const { client, close } = await connectClient(lane.temporal);
-        try {
-          await client.workflow.getHandle(lane.ctx.lane).signal(killSwitchSignal, cmd);
-          signalled = true;
-          signalResult = `signalled ${lane.ctx.lane}`;
-        } finally {
-          await close();
-        }
+        await signalLane(lane.temporal, lane.ctx.lane, killSwitchSignal, cmd);
+        signalled = true;
+        signalResult = `signalled ${lane.ctx.lane}`;
       } catch (err) {
         signalResult = err instanceof WorkflowNotFoundError ? 'workflow not running' : `Temporal unreachable at ${lane.temporal.address}`;
       }
@@ -196,13 +196,8 @@ export function registerLaneCommands(program: Command): void {
   ] as const) {
     addLaneOptions(program.command(name).description(desc)).action(async (o: LaneCliOptions) => {
       const lane = prepareLane(o, { validate: false });
-      const { client, close } = await connectClient(lane.temporal);
-      try {
-        await client.workflow.getHandle(lane.ctx.lane).signal(signal);
-        process.stdout.write(`${name}: signalled ${lane.ctx.lane}\n`);
-      } finally {
-        await close();
-      }
+      await signalLane(lane.temporal, lane.ctx.lane, signal);
+      process.stdout.write(`${name}: signalled ${lane.ctx.lane}\n`);
     });
   }
 
@@ -210,13 +205,8 @@ export function registerLaneCommands(program: Command): void {
     .argument('<code>', 'the halt code shown by status')
     .action(async (code: string, o: LaneCliOptions) => {
       const lane = prepareLane(o, { validate: false });
-      const { client, close } = await connectClient(lane.temporal);
-      try {
-        await client.workflow.getHandle(lane.ctx.lane).signal(clearHaltSignal, { code });
-        process.stdout.write(`clear-halt ${code}: signalled ${lane.ctx.lane}\n`);
-      } finally {
-        await close();
-      }
+      await signalLane(lane.temporal, lane.ctx.lane, clearHaltSignal, { code });
+      process.stdout.write(`clear-halt ${code}: signalled ${lane.ctx.lane}\n`);
     });
 
   addLaneOptions(program.command('backup').description("online backup of the lane's database into a timestamped file"))
@@ -270,4 +260,3 @@ function readDbStatus(dbPath: string, mode: 'dry-run' | 'live', env: 'sim' | 'de
   }
 }
 
-export { temporalTarget };

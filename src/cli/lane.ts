@@ -18,6 +18,9 @@ import {
 import type { ExternalControl } from '../domain/control';
 import { formatDollars } from '../domain/fixed';
 import type { LaneIdentity, StartupBanner } from '../workflows/definitions';
+import type { NativeConnection } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import type { LaneWorkerOptions } from '../worker';
 
 export interface LaneCliOptions {
   config?: string;
@@ -131,6 +134,21 @@ export function bannerLines(p: PreparedLane): string[] {
     ...(p.ctx.overrides.length ? [`  overrides: ${p.ctx.overrides.join(' ')}`] : []),
     ...p.warnings.map((w) => `  warning: ${w}`),
   ];
+}
+
+/** The worker of a prepared lane, exactly as `worker` and `up` build it. */
+export function laneWorkerOptions(p: PreparedLane, logger: Logger, connection: NativeConnection): LaneWorkerOptions {
+  return {
+    identity: p.identity,
+    banner: p.banner,
+    dbPath: p.ctx.dbPath,
+    allowLiveLegacyDb: p.ctx.allowLiveLegacyDb,
+    heartbeatPath: p.ctx.heartbeatPath,
+    readKillSources: killSourceReader(p.ctx),
+    logger,
+    connection,
+    namespace: p.temporal.namespace,
+  };
 }
 
 export { formatIssues };

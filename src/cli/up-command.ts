@@ -11,7 +11,7 @@ import { installTemporalRuntimeLogging } from '../observability/temporal-runtime
 import { startSimulator } from '../sim';
 import { createLaneWorker, shutdownOnSignals } from '../worker';
 import { TradingCycleInput, WORKFLOW_TYPE } from '../workflows/definitions';
-import { addLaneOptions, bannerLines, killSourceReader, LaneCliOptions, prepareLane } from './lane';
+import { addLaneOptions, bannerLines, LaneCliOptions, laneWorkerOptions, prepareLane } from './lane';
 
 interface UpOptions extends LaneCliOptions {
   simPort?: number;
@@ -40,17 +40,7 @@ export function registerUpCommand(program: Command): void {
 
         const native = await NativeConnection.connect({ address: lane.temporal.address });
         try {
-          const lw = await createLaneWorker({
-            identity: lane.identity,
-            banner: lane.banner,
-            dbPath: lane.ctx.dbPath,
-            allowLiveLegacyDb: lane.ctx.allowLiveLegacyDb,
-            heartbeatPath: lane.ctx.heartbeatPath,
-            readKillSources: killSourceReader(lane.ctx),
-            logger,
-            connection: native,
-            namespace: lane.temporal.namespace,
-          });
+          const lw = await createLaneWorker(laneWorkerOptions(lane, logger, native));
           const conn = await Connection.connect({ address: lane.temporal.address });
           try {
             const client = new Client({ connection: conn, namespace: lane.temporal.namespace });
