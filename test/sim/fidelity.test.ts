@@ -1,5 +1,5 @@
 /**
- * Fidelity: replay the recorded demo session (fixtures in /work/shared/kalshi-wire-fixtures, requests from each
+ * Fidelity: replay the recorded demo session (fixtures in test/fixtures/kalshi-wire, copied from shared/kalshi-wire-fixtures; requests from each
  * .meta.json) against the simulator and compare status codes, error codes, key sets and value formats.
  */
 import type { SimHandle } from '../../src/sim';

@@ -1,10 +1,10 @@
 /** Test helpers: RSA keypairs, signed requests against the simulator (node fetch), fixture loading. */
 import { constants, generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import path, { join } from 'node:path';
 import { startSimulator, SimHandle, StartOptions } from '../../src/sim';
 
-export const FIXTURES = '/work/shared/kalshi-wire-fixtures';
+export const FIXTURES = path.resolve(__dirname, '../fixtures/kalshi-wire');
 export const START_MS = Date.UTC(2026, 8, 1, 12, 0, 0); // 2026-09-01T12:00:00Z
 
 export interface TestKey { keyId: string; publicKeyPem: string; privateKeyPem: string }

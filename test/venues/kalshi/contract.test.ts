@@ -1,5 +1,5 @@
 /**
- * Contract tests: every recorded response body in /work/shared/kalshi-wire-fixtures (top folder) is fed through the
+ * Contract tests: every recorded response body in test/fixtures/kalshi-wire (copied from shared/kalshi-wire-fixtures, top folder) is fed through the
  * client method that would have produced it (per its .meta.json), and the parsed domain values are asserted.
  */
 import { readdirSync } from 'node:fs';

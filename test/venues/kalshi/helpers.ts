@@ -1,9 +1,9 @@
 import { generateKeyPairSync, KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import path, { join } from 'node:path';
 import { KalshiClient, KalshiClientOptions, RateLimiter } from '../../../src/venues/kalshi';
 
-export const FIXTURES = '/work/shared/kalshi-wire-fixtures';
+export const FIXTURES = path.resolve(__dirname, '../../fixtures/kalshi-wire');
 
 export function fixtureText(name: string): string {
   return readFileSync(join(FIXTURES, `${name}.json`), 'utf8');

@@ -4,6 +4,7 @@
  * operation's declared parameters.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
@@ -11,7 +12,7 @@ import { fakeFetch, jsonResponse, makeClient, Captured } from './helpers';
 import { CreateOrderInput } from '../../../src/venues/kalshi';
 
 type Json = Record<string, unknown>;
-const spec = parse(readFileSync('/work/shared/kalshi-openapi/openapi.yaml', 'utf8')) as Json;
+const spec = parse(readFileSync(path.resolve(__dirname, '../../fixtures/kalshi-openapi/openapi.yaml'), 'utf8')) as Json;
 const schemas = (spec.components as Json).schemas as Json;
 const parameters = (spec.components as Json).parameters as Json;
 
