@@ -15,7 +15,7 @@ function seedCycles(dbPath: string, mode: 'dry-run' | 'live', env: 'sim' | 'demo
   const s = openStore({ path: dbPath, mode, env });
   for (let i = 1; i <= n; i++) {
     s.cycles.begin({ lane: 'l', firstRunId: 'r', cycle: i }, 'r', i);
-    s.cycles.finish({ lane: 'l', firstRunId: 'r', cycle: i }, i + 1, 'completed', {});
+    s.cycles.finish({ lane: 'l', firstRunId: 'r', cycle: i }, 'r', i, i + 1, 'completed', {});
   }
   s.close();
 }

@@ -40,7 +40,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     async finishCycle(input: FinishCycleInput): Promise<void> {
       assertSameLane(identity, input.lane);
       const key = { lane: input.lane.lane, firstRunId: input.firstRunId, cycle: input.cycle };
-      store.cycles.finish(key, input.nowMs, input.outcome, input.summary);
+      store.cycles.finish(key, input.runId, input.startedAtMs, input.nowMs, input.outcome, input.summary);
       logger.info({ cycle: input.cycle, outcome: input.outcome, blocked: input.status.tradingBlockedBy }, 'cycle_summary');
       if (deps.heartbeatPath) {
         writeHeartbeat(deps.heartbeatPath, {

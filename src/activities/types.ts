@@ -28,6 +28,7 @@ export interface BeginCycleResult {
 }
 
 export interface FinishCycleInput extends CycleRef {
+  startedAtMs: number;
   outcome: string;
   summary: Record<string, unknown>;
   status: StatusView;

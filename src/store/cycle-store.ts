@@ -28,14 +28,16 @@ export class CycleStore {
       .run(key.lane, key.firstRunId, key.cycle, runId, startedAtMs);
   }
 
-  finish(key: CycleKey, finishedAtMs: number, outcome: string, summary: Record<string, unknown>): void {
-    const r = this.db
+  /** Record the end of a cycle; also records a cycle whose begin was never written (its begin activity failed). */
+  finish(key: CycleKey, runId: string, startedAtMs: number, finishedAtMs: number, outcome: string, summary: Record<string, unknown>): void {
+    this.db
       .prepare(
-        `UPDATE cycles SET finished_at_ms = ?, outcome = ?, summary_json = ?
-         WHERE lane = ? AND first_run_id = ? AND cycle = ?`,
+        `INSERT INTO cycles (lane, first_run_id, cycle, run_id, started_at_ms, finished_at_ms, outcome, summary_json)
+         VALUES (@lane, @firstRunId, @cycle, @runId, @startedAtMs, @finishedAtMs, @outcome, @summary)
+         ON CONFLICT(lane, first_run_id, cycle) DO UPDATE SET
+           finished_at_ms = @finishedAtMs, outcome = @outcome, summary_json = @summary`,
       )
-      .run(finishedAtMs, outcome, JSON.stringify(summary), key.lane, key.firstRunId, key.cycle);
-    if (r.changes !== 1) throw new Error(`cycle ${key.cycle} of ${key.lane}/${key.firstRunId} was never begun`);
+      .run({ ...key, runId, startedAtMs, finishedAtMs, outcome, summary: JSON.stringify(summary) });
   }
 
   get(key: CycleKey): CycleRecord | null {

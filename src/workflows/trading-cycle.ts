@@ -162,7 +162,7 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
     if (controlDirty()) await persistControl('cycle');
     lastCycle = { cycle, startedAtMs, finishedAtMs: logicalNowMs(), outcome };
     try {
-      await acts.finishCycle({ ...ref, nowMs: logicalNowMs(), outcome, summary, status: status() });
+      await acts.finishCycle({ ...ref, startedAtMs, nowMs: logicalNowMs(), outcome, summary, status: status() });
     } catch (err) {
       errors.total += 1;
       errors.last = `cycle ${cycle} finish: ${failureType(err)}`;

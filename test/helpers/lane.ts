@@ -28,6 +28,8 @@ export function cycleInput(identity: LaneIdentity, overrides: Partial<TradingCyc
 export interface KillSources {
   envKill: ExternalControl['envKill'];
   fileKill: ExternalControl['fileKill'];
+  /** Make reading the sources throw (an infrastructure fault inside beginCycle). */
+  fail?: string;
 }
 
 export async function startLaneWorker(
@@ -43,7 +45,10 @@ export async function startLaneWorker(
     banner: testBanner,
     dbPath,
     heartbeatPath: opts.heartbeatPath ?? null,
-    readKillSources: () => ({ ...killSources }),
+    readKillSources: () => {
+      if (killSources.fail) throw new Error(killSources.fail);
+      return { envKill: killSources.envKill, fileKill: killSources.fileKill };
+    },
     logger: silentLogger(),
     connection: env.nativeConnection,
     workflowBundle,

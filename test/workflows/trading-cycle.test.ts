@@ -183,6 +183,28 @@ describe('tradingCycle', () => {
     });
   });
 
+  it('survives a failing cycle: the error is recorded (DB row, status), the next cycle recovers', async () => {
+    const id = testIdentity();
+    const lw = await startLaneWorker(env, bundle, id);
+    lw.killSources.fail = 'disk on fire';
+    await lw.worker.runUntil(async () => {
+      const h = await start(cycleInput(id, { cycleIntervalSeconds: 600 }));
+      await env.sleep('300 seconds'); // past the activity's 5 attempts with backoff
+      let s = await h.query(statusQuery);
+      expect(s.cycle).toBe(1);
+      expect(s.lastCycle?.outcome).toBe('error:Error');
+      expect(s.errors).toMatchObject({ consecutive: 1, total: 1, last: 'cycle 1: Error' });
+      lw.killSources.fail = undefined;
+      await env.sleep('600 seconds');
+      s = await h.query(statusQuery);
+      expect(s.cycle).toBe(2);
+      expect(s.lastCycle?.outcome).toBe('completed');
+      expect(s.errors.consecutive).toBe(0);
+      await h.terminate('done');
+    });
+    expect(cycleRows(lw.dbPath).map((r) => [r.cycle, r.outcome])).toEqual([[1, 'error:Error'], [2, 'completed']]);
+  });
+
   it('refuses, in every activity, a workflow whose mode, env or config hash differ from its worker, and latches a halt', async () => {
     const workerId = testIdentity();
     const lw = await startLaneWorker(env, bundle, workerId);
