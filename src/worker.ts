@@ -96,16 +96,34 @@ export async function createLaneWorker(opts: LaneWorkerOptions): Promise<LaneWor
   }
 }
 
-/** Shut the worker down on SIGINT/SIGTERM; returns a function removing the handlers. */
-export function shutdownOnSignals(lw: Pick<LaneWorker, 'shutdown'>, logger: Logger): () => void {
+/**
+ * Create and run a lane worker until SIGINT/SIGTERM. The handlers are installed *before* the worker is created
+ * (bundling takes seconds), so a signal during start-up also ends cleanly: the lock is released, exit code 0.
+ * A second signal forces the exit.
+ */
+export async function runUntilSignalled(create: () => Promise<LaneWorker>, logger: Logger): Promise<void> {
+  let lw: LaneWorker | null = null;
+  let signals = 0;
   const handler = (sig: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) {
+      logger.warn({ signal: sig }, 'second signal: exiting now');
+      process.exit(130);
+    }
     logger.info({ signal: sig }, 'shutting down worker');
-    lw.shutdown();
+    lw?.shutdown();
   };
-  process.once('SIGINT', handler);
-  process.once('SIGTERM', handler);
-  return () => {
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  try {
+    lw = await create();
+    const running = lw.run();
+    // Stopped during start-up: run() was needed to release the native worker; shut it down at once.
+    if (signals > 0) lw.shutdown();
+    else logger.info({ taskQueue: lw.worker.options.taskQueue }, 'worker polling');
+    await running;
+  } finally {
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
-  };
+  }
 }

@@ -10,7 +10,7 @@ import { applyKillSwitch, ControlState, initialControlState, tradingBlockReason 
 import { createLogger } from '../observability/logger';
 import { installTemporalRuntimeLogging } from '../observability/temporal-runtime';
 import { backupDatabase, openStore } from '../store';
-import { createLaneWorker, shutdownOnSignals } from '../worker';
+import { createLaneWorker, runUntilSignalled } from '../worker';
 import {
   clearHaltSignal,
   killSwitchSignal,
@@ -61,10 +61,7 @@ export function registerLaneCommands(program: Command): void {
     for (const line of bannerLines(lane)) process.stderr.write(`${line}\n`);
     const connection = await NativeConnection.connect({ address: lane.temporal.address });
     try {
-      const lw = await createLaneWorker(laneWorkerOptions(lane, logger, connection));
-      const off = shutdownOnSignals(lw, logger);
-      await lw.run();
-      off();
+      await runUntilSignalled(() => createLaneWorker(laneWorkerOptions(lane, logger, connection)), logger);
     } finally {
       await connection.close();
     }

@@ -9,9 +9,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createLogger } from '../observability/logger';
 import { installTemporalRuntimeLogging } from '../observability/temporal-runtime';
 import { startSimulator } from '../sim';
-import { createLaneWorker, shutdownOnSignals } from '../worker';
+import { createLaneWorker, LaneWorker, runUntilSignalled } from '../worker';
 import { TradingCycleInput, WORKFLOW_TYPE } from '../workflows/definitions';
-import { addLaneOptions, bannerLines, LaneCliOptions, laneWorkerOptions, prepareLane } from './lane';
+import { addLaneOptions, bannerLines, LaneCliOptions, laneWorkerOptions, PreparedLane, prepareLane } from './lane';
 
 interface UpOptions extends LaneCliOptions {
   simPort?: number;
@@ -40,33 +40,21 @@ export function registerUpCommand(program: Command): void {
 
         const native = await NativeConnection.connect({ address: lane.temporal.address });
         try {
-          const lw = await createLaneWorker(laneWorkerOptions(lane, logger, native));
-          const conn = await Connection.connect({ address: lane.temporal.address });
-          try {
-            const client = new Client({ connection: conn, namespace: lane.temporal.namespace });
-            const input: TradingCycleInput = {
-              lane: lane.identity,
-              cycleIntervalSeconds: lane.ctx.config.trading.cycle_interval_seconds,
-              banner: lane.banner,
-            };
+          await runUntilSignalled(async (): Promise<LaneWorker> => {
+            const lw = await createLaneWorker(laneWorkerOptions(lane, logger, native));
             try {
-              await client.workflow.start(WORKFLOW_TYPE, { workflowId: lane.ctx.lane, taskQueue: lane.ctx.lane, args: [input] });
-              process.stderr.write(`  started workflow ${lane.ctx.lane}\n`);
+              await startOrAttach(lane);
             } catch (err) {
-              if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-              process.stderr.write(`  workflow ${lane.ctx.lane} already running: attaching this worker to it\n`);
+              lw.store.close();
+              throw err;
             }
-          } finally {
-            await conn.close();
-          }
-          const ui = `${o.webUi}/namespaces/${lane.temporal.namespace}/workflows/${lane.ctx.lane}`;
-          process.stderr.write(
-            `  watch it: ${ui}\n  status:   npx kalshi-autopilot status --env ${lane.ctx.env} --${lane.ctx.mode}\n` +
-              `  stop:     npx kalshi-autopilot kill-switch on --env ${lane.ctx.env} --${lane.ctx.mode}   (Ctrl-C stops this worker)\n`,
-          );
-          const off = shutdownOnSignals(lw, logger);
-          await lw.run();
-          off();
+            const ui = `${o.webUi}/namespaces/${lane.temporal.namespace}/workflows/${lane.ctx.lane}`;
+            process.stderr.write(
+              `  watch it: ${ui}\n  status:   npx kalshi-autopilot status --env ${lane.ctx.env} --${lane.ctx.mode}\n` +
+                `  stop:     npx kalshi-autopilot kill-switch on --env ${lane.ctx.env} --${lane.ctx.mode}   (Ctrl-C stops this worker)\n`,
+            );
+            return lw;
+          }, logger);
         } finally {
           await native.close();
         }
@@ -74,4 +62,26 @@ export function registerUpCommand(program: Command): void {
         await sim?.close();
       }
     });
+}
+
+/** Start the lane's workflow, or attach to it if it already runs. */
+async function startOrAttach(lane: PreparedLane): Promise<void> {
+  const conn = await Connection.connect({ address: lane.temporal.address });
+  try {
+    const client = new Client({ connection: conn, namespace: lane.temporal.namespace });
+    const input: TradingCycleInput = {
+      lane: lane.identity,
+      cycleIntervalSeconds: lane.ctx.config.trading.cycle_interval_seconds,
+      banner: lane.banner,
+    };
+    try {
+      await client.workflow.start(WORKFLOW_TYPE, { workflowId: lane.ctx.lane, taskQueue: lane.ctx.lane, args: [input] });
+      process.stderr.write(`  started workflow ${lane.ctx.lane}\n`);
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      process.stderr.write(`  workflow ${lane.ctx.lane} already running: attaching this worker to it\n`);
+    }
+  } finally {
+    await conn.close();
+  }
 }

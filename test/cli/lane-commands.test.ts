@@ -158,16 +158,31 @@ describe('lane commands (real CLI, real Temporal)', () => {
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
-    for (let i = 0; i < 300 && !/worker_started|Worker state changed|kalshi-autopilot worker: mode=live/.test(stderr); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    for (let i = 0; i < 600 && !/worker polling/.test(stderr); i++) await new Promise((r) => setTimeout(r, 100));
     expect(stderr).toMatch(/kalshi-autopilot worker: mode=live env=sim db=.*kalshi-autopilot-sim-live\.sqlite scope=series=KXHIGHNY/);
+    expect(stderr).toMatch(/worker polling/);
     expect(stderr).not.toContain(pem.split('\n')[1]);
-    await new Promise((r) => setTimeout(r, 1500)); // let it start polling
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stderr).toMatch(/shutting down worker/);
     // The lock went with it: the DB can be locked again at once.
     openStore({ path: path.join(own, 'data/kalshi-autopilot-sim-live.sqlite'), mode: 'live', env: 'sim', lock: true }).close();
+  });
+
+  it('SIGTERM during start-up (before the worker polls) also exits cleanly', async () => {
+    const own = tempDir('kap-worker-');
+    const child = spawn(process.execPath, [CLI, 'worker', '--env', 'sim', '--dry-run', '--temporal-address', address], {
+      cwd: own,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    for (let i = 0; i < 300 && !/kalshi-autopilot worker: mode=dry-run/.test(stderr); i++) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGTERM'); // while it is still bundling the workflow code
+    expect(await exited).toBe(0);
+    expect(stderr).toMatch(/shutting down worker/);
+    openStore({ path: path.join(own, 'data/kalshi-autopilot-sim-dry-run.sqlite'), mode: 'dry-run', env: 'sim', lock: true }).close();
   });
 });
