@@ -2,7 +2,7 @@
  * `kalshi-autopilot config …`: show, verify, set, and the dedicated allow-list setters.
  *
  *   config show   [--config P] [--json] [--dry-run|--live] [--env E]       effective config; secrets only as set/unset
- *   config verify [--mode live|dry-run] [--env E] [--config P] [--json] [run flags]   exit 0, or 1 listing every issue
+ *   config verify [--mode live|dry-run] [--env E] [--config P] [--json] [run flags]   exit 0, or 2 listing every issue
  *   config set KEY=VALUE [KEY=VALUE…] [--config P]                         validated before writing, atomic
  *   config [--config P] --set-allowed-market-ids CSV | --set-allowed-event-tickers CSV | --set-allowed-series-tickers CSV
  *
@@ -103,7 +103,8 @@ function reportError(io: ConfigCliIo, e: unknown): void {
   } else {
     io.err(`error: ${safeErrorMessage(e)}\n`);
   }
-  io.exit(1);
+  // The CLI's convention: 2 for invalid config, flags or arguments; 1 for anything else.
+  io.exit(e instanceof ConfigError ? 2 : 1);
 }
 
 function flatten(value: unknown, prefix: string, out: [string, string][]): void {
@@ -174,7 +175,7 @@ export function configVerify(io: ConfigCliIo, opts: RunFlagOptions & { config?: 
   } catch (e) {
     if (opts.json && e instanceof ConfigError) {
       io.out(`${JSON.stringify({ ok: false, errors: e.issues, warnings: [] }, null, 2)}\n`);
-      io.exit(1);
+      io.exit(2);
       return;
     }
     reportError(io, e);
@@ -192,7 +193,7 @@ export function configVerify(io: ConfigCliIo, opts: RunFlagOptions & { config?: 
       for (const ei of v.errors) io.err(scrub(fmt('error', ei)));
     }
   }
-  io.exit(v.ok ? 0 : 1);
+  io.exit(v.ok ? 0 : 2);
 }
 
 /** Parse `KEY=VALUE` arguments; the value is JSON when it parses, else a string. */
@@ -274,7 +275,7 @@ export function registerConfigCommands(program: Command, io: ConfigCliIo = defau
   void show;
 
   addRunFlagOptions(
-    config.command('verify').description('validate the config for a run mode; exit 1 listing every issue')
+    config.command('verify').description('validate the config for a run mode; exit 2 listing every issue')
       .addOption(new Option('--mode <mode>', 'run mode to validate').choices(['live', 'dry-run']))
       .option('--config <path>', 'config file').option('--json', 'JSON output'),
   ).action((_o, cmd: Command) => configVerify(io, merged(cmd)));

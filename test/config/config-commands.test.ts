@@ -98,11 +98,11 @@ describe('config show never prints a secret', () => {
     expect(doc.config.trading.dry_run).toBe(false);
   });
 
-  it('an invalid config exits 1 naming the key on stderr', async () => {
+  it('an invalid config exits 2 naming the key on stderr', async () => {
     const dir = tmpDir();
     writeCfg(dir, { risk: { daily_loss_limit_fraction: 2 } });
     const r = await run(['config', 'show'], { cwd: dir });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.out).toBe('');
     expect(r.err).toBe('error: risk.daily_loss_limit_fraction: must be between 0 and 1\n');
   });
@@ -115,11 +115,11 @@ describe('config verify', () => {
     expect(r.out).toMatch(/^OK: kalshi-autopilot-sim-dry-run \(config [0-9a-f]{16}, database .*kalshi-autopilot-sim-dry-run\.sqlite\)\n$/);
   });
 
-  it('live with problems: exit 1 listing every issue by key', async () => {
+  it('live with problems: exit 2 listing every issue by key', async () => {
     const dir = tmpDir();
     writeCfg(dir, { venues: { polymarket: { enabled: true } } });
     const r = await run(['config', 'verify', '--mode', 'live', '--env', 'prod'], { cwd: dir });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toContain('config verify failed for kalshi-autopilot-prod-live: 5 error(s)');
     expect(r.err).toContain('error: venues.polymarket.enabled: Polymarket execution is not implemented; disable venues.polymarket or run dry-run');
     expect(r.err).toContain('error: trading.require_scope_in_live: live mode requires an explicit market scope');
@@ -146,13 +146,13 @@ describe('config verify', () => {
 
   it('--mode live with --dry-run is a flag conflict', async () => {
     const r = await run(['config', 'verify', '--mode', 'live', '--dry-run'], { cwd: tmpDir() });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toBe('error: --dry-run: --dry-run and --live cannot be used together\n');
   });
 
   it('an empty CSV item is rejected naming the flag', async () => {
     const r = await run(['config', 'verify', '--mode', 'live', '--series-tickers', 'A,,B'], { cwd: tmpDir() });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toBe('error: --series-tickers: item 2 is empty (got "A,,B")\n');
   });
 });
@@ -169,19 +169,19 @@ describe('config set and the allow-list setters', () => {
     });
   });
 
-  it('config set with an invalid value exits 1, names the key, writes nothing', async () => {
+  it('config set with an invalid value exits 2, names the key, writes nothing', async () => {
     const dir = tmpDir();
     const p = writeCfg(dir, { risk: { max_positions: 4 } });
     const before = fs.readFileSync(p);
     const r = await run(['config', 'set', 'risk.max_positions=5', 'execution.max_price_drift=3'], { cwd: dir });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toBe('error: execution.max_price_drift: must be between 0 and 1\n');
     expect(fs.readFileSync(p).equals(before)).toBe(true);
   });
 
   it('config set without "=" is an error', async () => {
     const r = await run(['config', 'set', 'risk.max_positions'], { cwd: tmpDir() });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toBe('error: risk.max_positions: expected KEY=VALUE (e.g. risk.max_positions=5)\n');
   });
 
@@ -199,7 +199,7 @@ describe('config set and the allow-list setters', () => {
     const dir = tmpDir();
     const p = writeCfg(dir, {});
     const r = await run(['config', '--set-allowed-market-ids', 'M-1,'], { cwd: dir });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toBe('error: --set-allowed-market-ids: item 2 is empty (got "M-1,")\n');
     expect(fs.readFileSync(p, 'utf8')).toBe('{}');
   });
