@@ -87,6 +87,7 @@ export class KalshiSigner {
       throw new KalshiAuthConfigError('Kalshi credentials need a non-empty keyId');
     }
     this.keyId = credentials.keyId.trim();
+    registerSecret(this.keyId);
     this.key = loadPrivateKey(credentials);
   }
 

@@ -99,6 +99,7 @@ export class KalshiClient {
     const fetchImpl = opts.fetchImpl ?? globalThis.fetch;
     if (typeof fetchImpl !== 'function') throw new Error('no fetch implementation available (Node 20+ required)');
     this.http = new KalshiHttp({
+      env: this.env,
       baseUrl: this.baseUrl,
       signer,
       fetchImpl,

@@ -33,6 +33,33 @@ export class KalshiApiError extends Error {
   }
 }
 
+/**
+ * 401 `authentication_error` with details `NOT_FOUND`: the exchange does not know the key id. Keys are per environment,
+ * so this is what a demo key sent to prod (or a prod key sent to demo, or any key the simulator was not given) looks
+ * like. The message names the environment and host, never the key id or key material.
+ */
+export class KalshiUnknownKeyError extends KalshiApiError {
+  constructor(
+    readonly env: string,
+    readonly host: string,
+    cause: KalshiApiError,
+  ) {
+    super(
+      cause.status,
+      cause.code,
+      `Kalshi API key id is unknown to ${env} at ${host}: API keys are per environment (demo keys only work on demo hosts, ` +
+        `prod keys only on prod hosts, sim keys only on the simulator they were registered with); check the key id and --env`,
+      cause.details,
+    );
+    this.name = 'KalshiUnknownKeyError';
+  }
+}
+
+/** Is this the exchange's answer to a key id it does not know (fixture auth__unknown_key_id)? */
+export function isUnknownKeyError(err: KalshiApiError): boolean {
+  return err.status === 401 && err.code === 'authentication_error' && err.details === 'NOT_FOUND';
+}
+
 /** A request that got no HTTP response: timeout, connection refused/reset, DNS. */
 export class KalshiTransportError extends Error {
   constructor(

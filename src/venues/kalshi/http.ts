@@ -13,8 +13,11 @@ import {
   KalshiCredentialsRequiredError,
   KalshiTransportError,
   isRetryableRead,
+  isUnknownKeyError,
+  KalshiUnknownKeyError,
   parseErrorBody,
 } from './errors';
+import type { KalshiEnv } from './env';
 import { safeErrorMessage } from '../../observability/redact';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE' | 'PUT';
@@ -39,6 +42,7 @@ export type RawResult =
   | { ok: false; error: KalshiApiError | KalshiTransportError };
 
 export interface HttpOptions {
+  env: KalshiEnv;
   baseUrl: string;
   signer: KalshiSigner | null;
   fetchImpl: typeof fetch;
@@ -181,7 +185,8 @@ export class KalshiHttp {
       }
       return { ok: true, status: res.status, body: parsed, bodyText: text };
     }
-    const error = parseErrorBody(res.status, text);
+    const parsed = parseErrorBody(res.status, text);
+    const error = isUnknownKeyError(parsed) ? new KalshiUnknownKeyError(this.o.env, new URL(this.o.baseUrl).host, parsed) : parsed;
     if (res.status === 429) this.o.rateLimiter.onRateLimited(spec.method);
     this.o.logger.debug({ operation: spec.operation, status: error.status, code: error.code }, 'Kalshi error response');
     return { ok: false, error };

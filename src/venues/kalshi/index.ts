@@ -35,8 +35,8 @@ export type { KalshiCredentials } from './auth';
 export { resolveBaseUrl, assertEnvMatchesHost, isKalshiEnv, KalshiEnvError, DEFAULT_BASE_URLS, ALLOWED_HOSTS, KALSHI_ENVS } from './env';
 export type { KalshiEnv } from './env';
 export {
-  KalshiApiError, KalshiTransportError, KalshiParseError, KalshiCredentialsRequiredError, classifyOutcome, parseErrorBody,
-  codeMatches, isRetryableRead, RATE_LIMITED_CODE,
+  KalshiApiError, KalshiTransportError, KalshiParseError, KalshiCredentialsRequiredError, KalshiUnknownKeyError, classifyOutcome,
+  parseErrorBody, codeMatches, isUnknownKeyError, isRetryableRead, RATE_LIMITED_CODE,
 } from './errors';
 export type { CallOutcome } from './errors';
 export { toWireDirection, fromWireDirection, DirectionError } from './direction';
