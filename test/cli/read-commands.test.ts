@@ -3,7 +3,9 @@ import { AddressInfo } from 'node:net';
 import { constants, verify } from 'node:crypto';
 import { Command } from 'commander';
 import { registerReadCommands } from '../../src/cli/read-commands';
-import { fixtureText, meta, testKeys, KEY_ID } from '../venues/kalshi/helpers';
+import { KalshiClient } from '../../src/venues/kalshi';
+import { safeErrorMessage } from '../../src/observability/redact';
+import { fakeFetch, fixtureText, jsonResponse, meta, testKeys, KEY_ID } from '../venues/kalshi/helpers';
 
 const LEP = 'KXWTACHALLENGERMATCH-26JUN11JIMLEP-LEP';
 let server: Server;
@@ -138,5 +140,35 @@ describe('read commands against a loopback server serving recorded fixtures', ()
 
   it('exchange errors propagate as typed errors', async () => {
     await expect(run(['orderbook', 'UNKNOWN', ...sim()])).rejects.toThrow('not found');
+  });
+
+  /** The commands with a client whose every response is `answer` (no retries). */
+  async function runAgainst(args: string[], status: number, body: string | object): Promise<{ out: string; error: unknown }> {
+    let out = '';
+    const program = new Command('kalshi-autopilot').exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
+    const fetchImpl = fakeFetch(() => jsonResponse(status, body)).fetch;
+    registerReadCommands(program, { env: CREDS, out: (s) => (out += s), createClient: (o) => new KalshiClient({ ...o, fetchImpl, maxReadAttempts: 1 }) });
+    const error = await program.parseAsync(['node', 'kalshi-autopilot', ...args]).then(() => null, (e: unknown) => e);
+    return { out, error };
+  }
+
+  it.each(['positions', 'orders', 'fills', 'settlements'])('%s on a 200 without its list fails and prints nothing (never "0 found", B4)', async (cmd) => {
+    for (const json of [[], ['--json']]) {
+      const r = await runAgainst([cmd, ...sim(), ...json], 200, {});
+      expect(r.out).toBe('');
+      expect(safeErrorMessage(r.error)).toMatch(/list missing from the response; refusing to read it as empty/);
+    }
+  });
+
+  it('an unknown key id is reported with env and host, and no secret reaches the error text or stdout', async () => {
+    const r = await runAgainst(['balance', ...sim()], 401, fixtureText('auth__unknown_key_id'));
+    const host = new URL(base).host;
+    expect(safeErrorMessage(r.error)).toBe(
+      `Kalshi API key id is unknown to sim at ${host}: API keys are per environment (demo keys only work on demo hosts, ` +
+        'prod keys only on prod hosts, sim keys only on the simulator they were registered with); check the key id and --env',
+    );
+    const everything = `${r.out}\n${safeErrorMessage(r.error)}\n${String(r.error)}\n${(r.error as Error).stack}`;
+    expect(everything).not.toContain(KEY_ID);
+    for (const line of testKeys().pkcs1.split('\n').filter((l) => l.length > 20)) expect(everything).not.toContain(line);
   });
 });

@@ -137,7 +137,9 @@ export class KalshiClient {
     const body = await this.http.read({ ...spec, method: 'GET' });
     const page = W.PageWire.safeParse(body);
     if (!page.success) throw new KalshiParseError(`${spec.operation}: response is not a JSON object`);
-    return { items: P.parseItems(page.data[key], schema, convert, this.logger, kind), cursor: nextCursor(page.data.cursor) };
+    // Portfolio lists (auth required) are authoritative: a dropped order/fill/settlement would read as "none" (B4).
+    const mode = { required: true, strict: spec.auth === 'required' };
+    return { items: P.parseItems(page.data[key], schema, convert, this.logger, kind, mode), cursor: nextCursor(page.data.cursor) };
   }
 
   private list<S extends z.ZodTypeAny, R>(
@@ -242,7 +244,7 @@ export class KalshiClient {
     const body = await this.http.read({ method: 'GET', path: '/series', auth: 'optional', operation: 'GET /series', query: { category: f.category, tags: f.tags } });
     const page = W.PageWire.safeParse(body);
     if (!page.success) throw new KalshiParseError('GET /series: response is not a JSON object');
-    return P.parseItems(page.data.series, W.SeriesWire, P.toSeries, this.logger, 'series');
+    return P.parseItems(page.data.series, W.SeriesWire, P.toSeries, this.logger, 'series', { required: true });
   }
 
   getOrderbook(ticker: string, depth?: number): Promise<T.KalshiOrderbook> {
@@ -275,7 +277,7 @@ export class KalshiClient {
     if (!page.success) throw new KalshiParseError('GET /series/fee_changes: response is not a JSON object');
     return P.parseItems(page.data.series_fee_change_arr, W.SeriesFeeChangeWire,
       (w) => ({ seriesTicker: w.series_ticker, feeType: w.fee_type, feeMultiplierPpm: multiplierToPpm(w.fee_multiplier), scheduledTs: w.scheduled_ts ?? null }),
-      this.logger, 'series_fee_change');
+      this.logger, 'series_fee_change', { required: true });
   }
 
   // ---------------------------------------------------------------- account (credentials required)
@@ -320,8 +322,9 @@ export class KalshiClient {
       });
       const page = W.PageWire.safeParse(body);
       if (!page.success) throw new KalshiParseError('GET /portfolio/positions: response is not a JSON object');
-      market.push(...P.parseItems(page.data.market_positions, W.MarketPositionWire, P.toPosition, this.logger, 'market_position'));
-      event.push(...P.parseItems(page.data.event_positions, W.EventPositionWire, P.toEventPosition, this.logger, 'event_position'));
+      const strict = { required: true, strict: true };
+      market.push(...P.parseItems(page.data.market_positions, W.MarketPositionWire, P.toPosition, this.logger, 'market_position', strict));
+      event.push(...P.parseItems(page.data.event_positions, W.EventPositionWire, P.toEventPosition, this.logger, 'event_position', strict));
       return { items: [], cursor: nextCursor(page.data.cursor) };
     }, pages);
     return { marketPositions: market, eventPositions: event };
@@ -380,7 +383,7 @@ export class KalshiClient {
     const body = await this.http.read({ method: 'GET', path: '/portfolio/order_groups', auth: 'required', operation: 'GET /portfolio/order_groups', query: { subaccount: f.subaccount } });
     const page = W.PageWire.safeParse(body);
     if (!page.success) throw new KalshiParseError('GET /portfolio/order_groups: response is not a JSON object');
-    return P.parseItems(page.data.order_groups, W.OrderGroupWire, P.toOrderGroup, this.logger, 'order_group');
+    return P.parseItems(page.data.order_groups, W.OrderGroupWire, P.toOrderGroup, this.logger, 'order_group', { required: true, strict: true });
   }
 
   getOrderGroup(orderGroupId: string): Promise<T.OrderGroupDetail> {

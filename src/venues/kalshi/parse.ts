@@ -381,11 +381,22 @@ function tickerOf(raw: unknown): string | null {
   return null;
 }
 
+export interface ItemsMode {
+  /** The list key must be present (a `null` array is still empty): a response without it is not an empty list. */
+  required?: boolean;
+  /** A malformed element fails the whole list instead of being dropped (portfolio lists: a dropped position or order
+   * would read as "none" — origin bugs B3/B4). */
+  strict?: boolean;
+}
+
 /**
- * Validate + convert each element; a bad element is dropped with a warn log (with its ticker when known), never
- * failing the whole list. A null/missing array is an empty list.
+ * Validate + convert each element; by default a bad element is dropped with a warn log (with its ticker when known),
+ * never failing the whole list (market scans). A null array is an empty list; a missing one too unless `required`.
  */
-export function parseItems<S extends z.ZodTypeAny, R>(raw: unknown, schema: S, convert: (w: z.infer<S>) => R, logger: Logger, kind: string): R[] {
+export function parseItems<S extends z.ZodTypeAny, R>(
+  raw: unknown, schema: S, convert: (w: z.infer<S>) => R, logger: Logger, kind: string, mode: ItemsMode = {},
+): R[] {
+  if (raw === undefined && mode.required) throw new KalshiParseError(`${kind} list missing from the response; refusing to read it as empty`);
   if (raw === null || raw === undefined) return [];
   if (!Array.isArray(raw)) throw new KalshiParseError(`${kind} list is not an array`);
   const out: R[] = [];
@@ -393,6 +404,7 @@ export function parseItems<S extends z.ZodTypeAny, R>(raw: unknown, schema: S, c
     try {
       out.push(parseOne(item, schema, convert, kind));
     } catch (e) {
+      if (mode.strict) throw new KalshiParseError(`${kind} [${index}] unreadable; refusing a partial list: ${describeIssue(e)}`);
       logger.warn({ kind, ticker: tickerOf(item), index, reason: describeIssue(e) }, `dropped malformed Kalshi ${kind}`);
     }
   });
