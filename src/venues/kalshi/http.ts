@@ -79,6 +79,16 @@ export function buildQuery(query: Record<string, QueryValue> | undefined): strin
   return s ? `?${s}` : '';
 }
 
+/** Error text (a transport error, a proxy's error page) may quote the request: drop this request's auth header values. */
+function withoutAuthHeaders(text: string, headers: Record<string, string>): string {
+  let out = text;
+  for (const name of ['KALSHI-ACCESS-SIGNATURE', 'KALSHI-ACCESS-KEY']) {
+    const v = headers[name];
+    if (v) out = out.split(v).join('[REDACTED]');
+  }
+  return out;
+}
+
 export class KalshiHttp {
   private skewMs: number | null = null;
   private readonly apiPath: string;
@@ -167,7 +177,7 @@ export class KalshiHttp {
         timedOut ? 'timeout' : 'network',
         timedOut
           ? `Kalshi ${spec.operation} timed out after ${this.o.timeoutMs} ms`
-          : `Kalshi ${spec.operation} failed without a response: ${safeErrorMessage(e)}`,
+          : `Kalshi ${spec.operation} failed without a response: ${withoutAuthHeaders(safeErrorMessage(e), headers)}`,
       );
       this.o.logger.warn({ operation: spec.operation, kind: err.kind }, err.message);
       return { ok: false, error: err };
@@ -185,7 +195,7 @@ export class KalshiHttp {
       }
       return { ok: true, status: res.status, body: parsed, bodyText: text };
     }
-    const parsed = parseErrorBody(res.status, text);
+    const parsed = parseErrorBody(res.status, withoutAuthHeaders(text, headers));
     const error = isUnknownKeyError(parsed) ? new KalshiUnknownKeyError(this.o.env, new URL(this.o.baseUrl).host, parsed) : parsed;
     if (res.status === 429) this.o.rateLimiter.onRateLimited(spec.method);
     this.o.logger.debug({ operation: spec.operation, status: error.status, code: error.code }, 'Kalshi error response');
