@@ -4,6 +4,7 @@
  */
 import { Centis, Micros, ONE_DOLLAR, notional, complement } from '../domain/fixed';
 import { balanceChange } from '../domain/fees';
+import { mulDivFloor } from './int-math';
 import type { BookSide, SimFill, SimSettlement } from './types';
 
 export interface Position {
@@ -63,7 +64,7 @@ export function applyFill(acct: Account, ticker: string, eventTicker: string, si
     const released = notional(ONE_DOLLAR, closing);
     revenue += released;
     const held = Math.abs(p.position);
-    const removedCost = Math.floor((p.costBasis * closing) / held);
+    const removedCost = mulDivFloor(p.costBasis, closing, held);
     p.costBasis -= removedCost;
     p.realizedPnl += released - notional(price, closing) - removedCost;
   }

@@ -2,7 +2,7 @@
  * The simulated exchange: markets, books, orders, accounts, order groups, trades. Every operation is synchronous and
  * runs at the market clock's "now"; `syncTo` moves market life forward (see lifecycle.ts, liquidity.ts).
  */
-import { Centis, Micros, ONE_DOLLAR, notionalCeil } from '../domain/fixed';
+import { Centis, Micros, ONE_DOLLAR, notional, notionalCeil } from '../domain/fixed';
 import { makerFee, takerFee } from '../domain/fees';
 import { Account, applyFill, newAccount, openingCount, outcomePrice } from './accounts';
 import { OrderBook } from './book';
@@ -235,7 +235,7 @@ export class Exchange {
 
   private applySide(o: SimOrder, tradeId: string, count: Centis, priceYes: Micros, isTaker: boolean, fee: Micros, m: SimMarket): void {
     if (o.house) return;
-    const cost = Math.floor((outcomePrice(o.side, priceYes) * count) / 100);
+    const cost = notional(outcomePrice(o.side, priceYes), count);
     if (isTaker) {
       o.takerFillCost += cost;
       o.takerFees += fee;

@@ -2,7 +2,7 @@
  * sim-oracle: a noisy, seeded view of each open market's hidden true probability, refreshed once per market-time
  * minute. Not part of Kalshi's API: served at GET /sim-oracle/v1/fair-values for the zero-credential quickstart.
  */
-import { formatDollars } from '../domain/fixed';
+import { floorTo, formatDollars } from '../domain/fixed';
 import type { Exchange } from './exchange';
 import { rngFor } from './prng';
 import { isoSec } from './wire';
@@ -20,7 +20,7 @@ export function fairValues(ex: Exchange, seed: number, noisePpm: number, tickers
     const w = noisePpm;
     const noise = rng.range(-w, w) + rng.range(-w, w) + rng.range(-w, w);
     const p = Math.min(990_000, Math.max(10_000, m.trueProbability + noise));
-    out.push({ as_of: asOf, probability_dollars: formatDollars(Math.round(p / 100) * 100, 4), ticker: m.ticker });
+    out.push({ as_of: asOf, probability_dollars: formatDollars(floorTo(p + 50, 100), 4), ticker: m.ticker });
   }
   return { fair_values: out };
 }

@@ -3,7 +3,8 @@
  * portfolio amounts, 2-dp count strings, ISO times with microseconds). Keys are emitted in sorted order like the
  * recorded bodies.
  */
-import { Centis, Micros, ONE_DOLLAR, formatCount, formatDollars, formatDollarsExact } from '../domain/fixed';
+import { Centis, Micros, ONE_DOLLAR, formatCount, formatDollars, formatDollarsExact, notional } from '../domain/fixed';
+import { averageTo4dp } from './int-math';
 import type { Account, Position } from './accounts';
 import { OrderBook } from './book';
 import type { Exchange } from './exchange';
@@ -29,10 +30,6 @@ export function isoSec(ms: number): string {
 const d4 = (m: Micros) => formatDollars(m, 4);
 const d6 = (m: Micros) => formatDollars(m, 6);
 
-/** Round micros to the nearest 4-dp step, half up (for averages). */
-export function round4(micros: number): Micros {
-  return Math.floor((micros + 50) / 100) * 100;
-}
 
 export function marketJson(ex: Exchange, m: SimMarket): Record<string, unknown> {
   const book = ex.books.get(m.ticker)!;
@@ -235,7 +232,7 @@ export function balanceJson(ex: Exchange, a: Account): Record<string, unknown> {
   for (const p of a.positions.values()) {
     const book = ex.books.get(p.ticker);
     const best = book?.best(p.position > 0 ? 'yes' : 'no');
-    if (best) value += Math.floor((best.price * Math.abs(p.position)) / 100);
+    if (best) value += notional(best.price, Math.abs(p.position));
   }
   return sortKeys({
     balance: Math.trunc(a.balance / 10_000),
@@ -254,7 +251,7 @@ export function groupJson(g: OrderGroup): Record<string, unknown> {
 export function fillSummaryJson(fillCount: Centis, fillCostCentiMicros: number, fees: Micros): Record<string, string> {
   if (fillCount <= 0) return {};
   return {
-    average_fee_paid: d4(round4((fees * 100) / fillCount)),
-    average_fill_price: d4(round4(fillCostCentiMicros / fillCount)),
+    average_fee_paid: d4(averageTo4dp(fees * 100, fillCount)),
+    average_fill_price: d4(averageTo4dp(fillCostCentiMicros, fillCount)),
   };
 }
