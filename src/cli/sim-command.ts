@@ -83,11 +83,12 @@ export async function runSim(o: SimCommandOptions, deps: SimCommandDeps = {}): P
     admin_url: opts.admin ? `${sim.rootUrl}/__sim` : null,
     clock: opts.clock?.mode ?? 'wall',
     seed: opts.seed,
-    keys: sim.core.keys.ids(),
+    // A count, not the ids: key ids are credentials-adjacent and never printed (they may be a trader's real key ids).
+    keys_loaded: sim.core.keys.ids().length,
   };
   if (o.json) out(JSON.stringify(info));
   else {
-    for (const [k, v] of Object.entries(info)) out(`${k.padEnd(11)} ${Array.isArray(v) ? v.join(',') || '(none)' : v ?? '(off)'}`);
+    for (const [k, v] of Object.entries(info)) out(`${k.padEnd(11)} ${v ?? '(off)'}`);
     out('simulator running; Ctrl-C to stop');
   }
   try {
