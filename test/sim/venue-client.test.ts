@@ -69,7 +69,7 @@ test('maker, taker fill, partial fill, cancel, settle: values through the typed 
   expect([mmAsk.fillCount, mmAsk.remainingCount]).toEqual([0, 300]);
   // V2 keeps only the book side: an ask reads back in the legacy fields as "sell YES" at the YES price, as recorded
   // (portfolio__orders_list), whether it was sent as buy NO or sell YES.
-  expect(await mm.getOrder(mmAsk.orderId)).toMatchObject({ status: 'resting', side: 'yes', action: 'sell', price: 520_000, yesPrice: 520_000, fillCount: 0, remainingCount: 300 });
+  expect(await mm.getOrder(mmAsk.orderId)).toMatchObject({ status: 'resting', side: 'yes', action: 'sell', bookSide: 'ask', price: 520_000, yesPrice: 520_000, fillCount: 0, remainingCount: 300 });
 
   // Taker: buy YES 1.00, IOC limit 0.99 → fills at the resting 0.52, fee 0.0175.
   const t1 = ok(await kc.createOrder(order({ ticker: 'TM-E1-A', side: 'yes', action: 'buy', price: 990_000, count: 100, timeInForce: 'immediate_or_cancel', clientOrderId: 'tk-1' })));
@@ -106,10 +106,10 @@ test('maker, taker fill, partial fill, cancel, settle: values through the typed 
   expect((await kc.getBalance()).balance).toBe(997_140_000);
 
   const fills = await kc.listFills();
-  expect(fills.map((f) => [f.ticker, f.side, f.action, f.price, f.yesPrice, f.count, f.fee, f.isTaker])).toEqual([
-    ['TS-E1-A', 'yes', 'sell', 400_000, 400_000, 200, 33_600, true], // the buy NO, read back as its book side (ask)
-    ['TM-E1-A', 'yes', 'buy', 520_000, 520_000, 200, 35_000, true],
-    ['TM-E1-A', 'yes', 'buy', 520_000, 520_000, 100, 17_500, true],
+  expect(fills.map((f) => [f.ticker, f.side, f.action, f.bookSide, f.price, f.yesPrice, f.count, f.fee, f.isTaker])).toEqual([
+    ['TS-E1-A', 'yes', 'sell', 'ask', 400_000, 400_000, 200, 33_600, true], // the buy NO, read back as its book side (ask)
+    ['TM-E1-A', 'yes', 'buy', 'bid', 520_000, 520_000, 200, 35_000, true],
+    ['TM-E1-A', 'yes', 'buy', 'bid', 520_000, 520_000, 100, 17_500, true],
   ]);
   const makerFills = await mm.listFills({ ticker: 'TM-E1-A' });
   expect(makerFills.map((f) => [f.side, f.yesPrice, f.count, f.fee, f.isTaker])).toEqual([['yes', 520_000, 200, 8_800, false], ['yes', 520_000, 100, 4_400, false]]);

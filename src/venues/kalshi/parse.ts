@@ -214,6 +214,9 @@ export function toEventPosition(w: z.infer<typeof W.EventPositionWire>): T.Kalsh
   };
 }
 
+/** bid = buys YES exposure (buy YES / sell NO); ask = buys NO exposure (buy NO / sell YES). */
+const bookSideOf = (d: { side: 'yes' | 'no'; action: 'buy' | 'sell' }): 'bid' | 'ask' => ((d.side === 'yes') === (d.action === 'buy') ? 'bid' : 'ask');
+
 const ORDER_STATUSES: readonly T.OrderStatus[] = ['resting', 'canceled', 'executed'];
 
 export function toOrder(w: W.OrderWire): T.KalshiOrder {
@@ -229,6 +232,7 @@ export function toOrder(w: W.OrderWire): T.KalshiOrder {
     action: dir.action,
     price: dir.price,
     yesPrice,
+    bookSide: bookSideOf(dir),
     status: w.status as T.OrderStatus,
     fillCount: parseCount(w.fill_count_fp, 'fill_count_fp'),
     remainingCount: parseCount(w.remaining_count_fp, 'remaining_count_fp'),
@@ -260,6 +264,7 @@ export function toFill(w: W.FillWire): T.KalshiFill {
     action: dir.action,
     price: dir.price,
     yesPrice,
+    bookSide: bookSideOf(dir),
     count: parseCount(w.count_fp, 'count_fp'),
     fee: parseDollars(w.fee_cost, 'fee_cost'),
     isTaker: w.is_taker,

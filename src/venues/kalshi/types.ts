@@ -182,6 +182,8 @@ export interface KalshiOrder {
   /** Limit price in the side's own terms. */
   price: Micros;
   yesPrice: Micros;
+  /** The book side (bid = YES exposure). The only direction V2 keeps: an `ask` sent as buy NO reads back as sell YES. */
+  bookSide: 'bid' | 'ask';
   status: OrderStatus;
   fillCount: Centis;
   remainingCount: Centis;
@@ -207,6 +209,8 @@ export interface KalshiFill {
   /** Execution price in the side's own terms. */
   price: Micros;
   yesPrice: Micros;
+  /** The book side (bid = YES exposure); see KalshiOrder.bookSide. */
+  bookSide: 'bid' | 'ask';
   count: Centis;
   fee: Micros;
   isTaker: boolean;

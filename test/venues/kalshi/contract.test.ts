@@ -259,7 +259,7 @@ describe('account and portfolio fixtures', () => {
     expect(fills).toHaveLength(3);
     expect(fills[0]).toEqual({
       fillId: 'f4a42159-b500-57c6-efa2-c31d94d916c1', tradeId: 'f4a42159-b500-57c6-efa2-c31d94d916c1', orderId: '97ec18b7-10d3-4557-9de0-8598aad625f0',
-      ticker: LEP, side: 'yes', action: 'buy', price: 520_000, yesPrice: 520_000, count: 100, fee: 17_500, isTaker: true,
+      ticker: LEP, side: 'yes', action: 'buy', bookSide: 'bid', price: 520_000, yesPrice: 520_000, count: 100, fee: 17_500, isTaker: true,
       createdTime: '2026-06-11T06:29:30.164956Z', ts: 1781159370,
     });
     expect(fills.map((f) => f.fee)).toEqual([17_500, 700, 700]);
@@ -281,7 +281,7 @@ describe('account and portfolio fixtures', () => {
       price: 990_000, yesPrice: 990_000, fillCount: 100, remainingCount: 0, initialCount: 100, takerFillCost: 520_000, takerFees: 17_500, makerFees: 0,
     });
     const sell = orders.find((o) => o.orderId === '19d9f274-9630-4ce8-9c2c-c1a4f348c5aa')!;
-    expect(sell).toMatchObject({ side: 'yes', action: 'sell', price: 20_000, yesPrice: 20_000, status: 'canceled' });
+    expect(sell).toMatchObject({ side: 'yes', action: 'sell', bookSide: 'ask', price: 20_000, yesPrice: 20_000, status: 'canceled' });
   });
 
   it.each([
