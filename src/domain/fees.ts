@@ -43,21 +43,32 @@ export function makerFee(feeType: FeeType, count: Centis, price: Micros, multipl
     case 'quadratic_with_maker_fees':
       return quadraticFee(scaleRate(MAKER_RATE_PPM, multiplierPpm), count, price);
     case 'quadratic_with_combo_maker_fees':
-      return quadraticFee(scaleRate(MAKER_RATE_PPM / 2, multiplierPpm), count, price);
+      return quadraticFee(scaleRate(MAKER_RATE_PPM / 2, multiplierPpm), count, price); // 8750 ppm: exact
     case 'flat':
       return quadraticFee(scaleRate(TAKER_RATE_PPM, multiplierPpm), count, price);
   }
 }
 
+/** rate × multiplier in ppm, integer arithmetic, rounded half up (never understates a fee rate by more than ½ ppm). */
 function scaleRate(ratePpm: number, multiplierPpm: number): number {
-  return Math.round((ratePpm * multiplierPpm) / 1_000_000);
+  const q = (BigInt(ratePpm) * BigInt(multiplierPpm) * 2n + 1_000_000n) / 2_000_000n;
+  return Number(q);
 }
 
-/** Fee multiplier from the wire (a JSON number such as 1 or 0.5) to ppm, exactly for up to 6 decimals. */
+/**
+ * Fee multiplier from the wire (a JSON number such as 1 or 0.5) to integer ppm, through its decimal text (no float
+ * multiplication): 0.35 → 350000. More than 6 decimals is an error, not a rounding.
+ */
 export function multiplierToPpm(value: number | null | undefined): number {
   if (value === null || value === undefined) return 1_000_000;
-  if (!Number.isFinite(value) || value < 0) throw new RangeError(`fee_multiplier must be a non-negative number`);
-  return Math.round(value * 1_000_000);
+  if (!Number.isFinite(value) || value < 0) throw new RangeError('fee_multiplier must be a non-negative number');
+  return parseScaledPpm(String(value));
+}
+
+function parseScaledPpm(text: string): number {
+  const m = /^(\d+)(?:\.(\d{1,6}))?$/.exec(text);
+  if (!m) throw new RangeError(`fee_multiplier ${text} cannot be held exactly in ppm`);
+  return Number(m[1]) * 1_000_000 + Number((m[2] ?? '').padEnd(6, '0'));
 }
 
 /** Cash change of a fill, floored toward −∞ to the cent. `revenue` is negative for a buyer. */

@@ -60,3 +60,17 @@ describe('Kalshi fees', () => {
     expect(balanceChange(1000000, 0)).toBe(1000000);
   });
 });
+
+describe('fee multipliers are exact', () => {
+  it('converts through the decimal text, never a float product', () => {
+    expect(multiplierToPpm(0.35)).toBe(350000); // 0.35 * 1e6 = 349999.99999999994 in floats
+    expect(multiplierToPpm(1)).toBe(1000000);
+    expect(multiplierToPpm(undefined)).toBe(1000000);
+    expect(() => multiplierToPpm(0.1234567)).toThrow(/cannot be held exactly/);
+    expect(() => multiplierToPpm(-1)).toThrow(/non-negative/);
+  });
+  it('scales the taker rate exactly', () => {
+    // 0.07 × 0.35 = 0.0245 → 1 contract @ 0.50: 0.0245 × 0.25 = 0.006125 → 0.0062
+    expect(takerFee(100, 500000, multiplierToPpm(0.35))).toBe(6200);
+  });
+});
