@@ -4,9 +4,16 @@
  */
 import type { Logger } from 'pino';
 import type { Store } from '../store';
-import type { ExternalControl } from '../domain/control';
+import { ControlState, ExternalControl, mergeRestrictive } from '../domain/control';
 import type { LaneIdentity } from '../workflows/definitions';
-import type { Activities, BeginCycleInput, BeginCycleResult, FinishCycleInput, PersistControlInput } from './types';
+import type {
+  Activities,
+  BeginCycleInput,
+  BeginCycleResult,
+  FinishCycleInput,
+  PersistControlInput,
+  PersistControlResult,
+} from './types';
 import { assertSameLane } from './lane-guard';
 import { writeHeartbeat } from '../observability/heartbeat';
 
@@ -32,7 +39,7 @@ export function createActivities(deps: ActivityDeps): Activities {
       // (e.g. the CLI engaged the switch while Temporal or the worker was down, or before this workflow started).
       const row = store.control.read();
       const newer = row !== null && row.version > input.controlVersion;
-      const external: ExternalControl = { ...sources, dbKill: newer ? row.killSwitch : null };
+      const external: ExternalControl = { ...sources, db: newer ? controlOnly(row) : null };
       logger.info({ cycle: input.cycle, lane: input.lane.lane, at: new Date(input.nowMs).toISOString() }, 'cycle_start');
       return { external, controlVersion: row?.version ?? 0 };
     },
@@ -57,11 +64,15 @@ export function createActivities(deps: ActivityDeps): Activities {
       }
     },
 
-    async persistControl(input: PersistControlInput): Promise<number> {
+    async persistControl(input: PersistControlInput): Promise<PersistControlResult> {
       assertSameLane(identity, input.lane);
-      const version = store.control.write(input.control, input.nowMs, 'workflow', input.kind);
-      logger.info({ control: input.control, kind: input.kind, version }, 'control_state_persisted');
-      return version;
+      const r = store.control.mergeWrite(input.control, input.expectedVersion, input.nowMs, 'workflow', input.kind, mergeRestrictive);
+      logger.info({ control: r.control, kind: input.kind, version: r.version }, 'control_state_persisted');
+      return r;
     },
   };
+}
+
+function controlOnly(c: ControlState): ControlState {
+  return { killSwitch: c.killSwitch, paused: c.paused, latchedHalts: c.latchedHalts };
 }

@@ -37,13 +37,20 @@ export interface FinishCycleInput extends CycleRef {
 export interface PersistControlInput {
   lane: LaneIdentity;
   control: ControlState;
+  /** The DB version the workflow last wrote or adopted; a newer row's restrictions are merged in, not overwritten. */
+  expectedVersion: number;
   nowMs: number;
   kind: string;
+}
+
+export interface PersistControlResult {
+  /** What was written: the workflow's state plus any restriction written meanwhile by someone else. */
+  control: ControlState;
+  version: number;
 }
 
 export interface Activities {
   beginCycle(input: BeginCycleInput): Promise<BeginCycleResult>;
   finishCycle(input: FinishCycleInput): Promise<void>;
-  /** Returns the new control version. */
-  persistControl(input: PersistControlInput): Promise<number>;
+  persistControl(input: PersistControlInput): Promise<PersistControlResult>;
 }

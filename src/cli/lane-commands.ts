@@ -7,6 +7,7 @@ import type { SignalDefinition } from '@temporalio/workflow';
 import { Command, InvalidArgumentError } from 'commander';
 import fs from 'node:fs';
 import { applyKillSwitch, ControlState, initialControlState, tradingBlockReason } from '../domain/control';
+import { safeErrorMessage } from '../observability/redact';
 import { createLogger } from '../observability/logger';
 import { installTemporalRuntimeLogging } from '../observability/temporal-runtime';
 import { backupDatabase, openStore } from '../store';
@@ -154,20 +155,23 @@ export function registerLaneCommands(program: Command): void {
       const engaged = state === 'on';
       const lane = prepareLane(o, { validate: false });
       const cmd = { engaged, reason: o.reason ?? `kill-switch ${state} from the CLI`, cancelResting: o.cancelResting ?? false };
-      // 1. The DB flag: works with Temporal or the worker down; the order path reads it fresh.
-      let dbResult = 'not written';
-      try {
-        const store = openStore({ path: lane.ctx.dbPath, mode: lane.ctx.mode, env: lane.ctx.env, allowLiveLegacyDb: lane.ctx.allowLiveLegacyDb });
+      // 1. Engaging also writes the DB flag: it works with Temporal or the worker down (the workflow adopts it, the
+      //    order path reads it fresh). Releasing is only ever the workflow's act (by signal): the CLI never writes a
+      //    release, so a release that does not reach the workflow leaves everything engaged.
+      let dbResult = engaged ? 'not written' : 'unchanged (released by the workflow only)';
+      if (engaged) {
         try {
-          const now = Date.now();
-          const next: ControlState = applyKillSwitch(store.control.readOrInitial(), cmd, 'cli', now);
-          store.control.write(next, now, 'cli', 'kill_switch');
-          dbResult = `written to ${lane.ctx.dbPath}`;
-        } finally {
-          store.close();
+          const store = openStore({ path: lane.ctx.dbPath, mode: lane.ctx.mode, env: lane.ctx.env, allowLiveLegacyDb: lane.ctx.allowLiveLegacyDb });
+          try {
+            const now = Date.now();
+            store.control.write(applyKillSwitch(store.control.readOrInitial(), cmd, 'cli', now), now, 'cli', 'kill_switch');
+            dbResult = `written to ${lane.ctx.dbPath}`;
+          } finally {
+            store.close();
+          }
+        } catch (err) {
+          dbResult = `FAILED: ${safeErrorMessage(err)}`;
         }
-      } catch (err) {
-        dbResult = `FAILED: ${(err as Error).message}`;
       }
       // 2. The workflow signal: acts at once on a running lane.
       let signalResult: string;

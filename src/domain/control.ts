@@ -51,7 +51,8 @@ export function applyKillSwitch(
   source: ControlSource,
   atMs: number,
 ): ControlState {
-  if (typeof cmd?.engaged !== 'boolean') throw new TypeError('killSwitch.engaged: must be true or false');
+  if (cmd === null || typeof cmd !== 'object') throw new TypeError('killSwitch: expected an object like {"engaged": true}');
+  if (typeof cmd.engaged !== 'boolean') throw new TypeError('killSwitch.engaged: must be true or false');
   if (cmd.reason !== undefined && typeof cmd.reason !== 'string') throw new TypeError('killSwitch.reason: must be a string');
   if (cmd.cancelResting !== undefined && typeof cmd.cancelResting !== 'boolean') {
     throw new TypeError('killSwitch.cancelResting: must be true or false');
@@ -83,26 +84,56 @@ export function clearHalt(state: ControlState, code: string): ControlState {
   return { ...state, latchedHalts: state.latchedHalts.filter((h) => h.code !== code) };
 }
 
-/** External level sources observed by the worker (env var, file) and the DB flag written by the CLI. */
+/** External level sources observed by the worker (env var, file) and a DB row the workflow has not seen yet. */
 export interface ExternalControl {
   envKill: { reason: string } | null;
   fileKill: { reason: string } | null;
-  /** The DB row as last written; a DB-engaged switch the workflow did not know about is adopted. */
-  dbKill: KillSwitchState | null;
+  /** The DB row, when someone else wrote it after the workflow's last write (the CLI, an earlier execution). */
+  db: ControlState | null;
 }
 
-/** Fold external sources into the workflow's state. Only ever engages; never disengages. */
-export function mergeExternalControl(state: ControlState, ext: ExternalControl, atMs: number): ControlState {
-  if (state.killSwitch.engaged) return state;
-  if (ext.envKill) return applyKillSwitch(state, { engaged: true, reason: ext.envKill.reason }, 'env', atMs);
-  if (ext.fileKill) return applyKillSwitch(state, { engaged: true, reason: ext.fileKill.reason }, 'file', atMs);
-  if (ext.dbKill?.engaged) {
-    return {
-      ...state,
-      killSwitch: { ...ext.dbKill, source: ext.dbKill.source ?? 'db', atMs: ext.dbKill.atMs ?? atMs },
-    };
+/**
+ * Fold a control state written elsewhere into ours. Only ever adds restrictions: an engaged kill switch, a pause and
+ * latched halts are adopted; nothing is released. (Releasing is the workflow's own act, by signal.)
+ */
+export function mergeRestrictive(state: ControlState, other: ControlState): ControlState {
+  let out = state;
+  if (!out.killSwitch.engaged && other.killSwitch.engaged) {
+    out = { ...out, killSwitch: { ...other.killSwitch, source: other.killSwitch.source ?? 'db' } };
   }
-  return state;
+  if (!out.paused && other.paused) out = { ...out, paused: true };
+  for (const h of other.latchedHalts) out = latchHalt(out, h.code, h.reason, h.atMs);
+  return out;
+}
+
+/** The restrictions `after` has that `before` did not (what someone else added while we were writing). */
+export function restrictionsAdded(before: ControlState, after: ControlState): ControlState {
+  const known = new Set(before.latchedHalts.map((h) => h.code));
+  return {
+    killSwitch: !before.killSwitch.engaged && after.killSwitch.engaged ? after.killSwitch : initialControlState().killSwitch,
+    paused: !before.paused && after.paused,
+    latchedHalts: after.latchedHalts.filter((h) => !known.has(h.code)),
+  };
+}
+
+/** Fold the external sources into the workflow's state. Only ever engages; never disengages. */
+export function mergeExternalControl(state: ControlState, ext: ExternalControl, atMs: number): ControlState {
+  let out = ext.db ? mergeRestrictive(state, ext.db) : state;
+  if (out.killSwitch.engaged) return out;
+  if (ext.envKill) out = applyKillSwitch(out, { engaged: true, reason: ext.envKill.reason }, 'env', atMs);
+  else if (ext.fileKill) out = applyKillSwitch(out, { engaged: true, reason: ext.fileKill.reason }, 'file', atMs);
+  return out;
+}
+
+/** A signal payload that could not be applied: recorded, never thrown (a throwing handler would wedge the workflow). */
+export type SignalResult = { ok: true; state: ControlState } | { ok: false; error: string };
+
+export function tryApplyKillSwitch(state: ControlState, cmd: unknown, source: ControlSource, atMs: number): SignalResult {
+  try {
+    return { ok: true, state: applyKillSwitch(state, cmd as KillSwitchCommand, source, atMs) };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
+  }
 }
 
 /** Why new orders may not be placed right now, as a refusal code; null when trading may proceed. */
@@ -114,5 +145,7 @@ export function tradingBlockReason(state: ControlState): string | null {
 }
 
 export function sameControl(a: ControlState, b: ControlState): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  const k = (x: KillSwitchState) => [x.engaged, x.reason, x.source, x.atMs, x.cancelResting];
+  const h = (x: LatchedHalt[]) => x.map((y) => [y.code, y.reason, y.atMs]);
+  return a.paused === b.paused && JSON.stringify([k(a.killSwitch), h(a.latchedHalts)]) === JSON.stringify([k(b.killSwitch), h(b.latchedHalts)]);
 }

@@ -82,6 +82,27 @@ export class ControlStore {
     })();
   }
 
+  /**
+   * The workflow's write: a merge, not an overwrite. If someone else wrote the row after the workflow's last known
+   * version (`expectedVersion`), their restrictions (engaged kill switch, pause, halts) are kept. Returns what was
+   * written and its version, so the workflow adopts the merged state.
+   */
+  mergeWrite(
+    state: ControlState,
+    expectedVersion: number,
+    atMs: number,
+    by: string,
+    kind: string,
+    merge: (ours: ControlState, theirs: ControlState) => ControlState,
+  ): { control: ControlState; version: number } {
+    return this.db.transaction(() => {
+      const row = this.read();
+      const control = row && row.version > expectedVersion ? merge(state, row) : state;
+      const version = this.write(control, atMs, by, kind);
+      return { control, version };
+    }).immediate();
+  }
+
   events(limit = 50): Array<{ atMs: number; kind: string; source: string; detail: ControlState }> {
     return (
       this.db

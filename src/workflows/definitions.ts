@@ -47,6 +47,8 @@ export interface CarriedState {
   /** Run id of the first execution: the root of every idempotency key. */
   firstRunId: string;
   control: ControlState;
+  /** What the lane DB holds as far as the workflow knows (absent in histories before it existed: = control). */
+  persisted?: ControlState;
   /** Version of the DB control row last written or adopted by the workflow. */
   controlVersion: number;
   lastCycle: CycleOutcomeView | null;

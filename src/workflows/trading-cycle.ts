@@ -21,15 +21,17 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/types';
 import {
-  applyKillSwitch,
   clearHalt,
   ControlState,
   initialControlState,
   latchHalt,
   mergeExternalControl,
+  mergeRestrictive,
+  restrictionsAdded,
   sameControl,
   setPaused,
   tradingBlockReason,
+  tryApplyKillSwitch,
 } from '../domain/control';
 import {
   CarriedState,
@@ -82,16 +84,25 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
   let cycle = carried.cycle;
   let control: ControlState = carried.control;
   // What the DB holds as far as this workflow knows. A fresh lane writes nothing before its first cycle has read the
-  // DB, so a kill switch engaged there (by the CLI, or a previous execution) is adopted, never overwritten.
-  let persisted: ControlState = carried.control;
+  // DB, so restrictions left there (a kill switch engaged by the CLI, a pause or a halt of an earlier execution) are
+  // adopted, never overwritten; a continued run re-persists whatever its predecessor could not.
+  let persisted: ControlState = carried.persisted ?? carried.control;
   let controlVersion = carried.controlVersion;
   let lastCycle: CycleOutcomeView | null = carried.lastCycle;
   const errors = { ...carried.errors };
   let phase: StatusView['phase'] = 'starting';
   let nextCycleAtMs: number | null = null;
 
+  // Signal handlers never throw: a throwing handler fails the workflow task on every replay and wedges the lane
+  // (no kill switch could get through). A malformed payload is recorded as an error and ignored.
+  const rejectSignal = (name: string, error: string) => {
+    errors.total += 1;
+    errors.last = `rejected ${name} signal: ${error}`;
+  };
   setHandler(killSwitchSignal, (cmd) => {
-    control = applyKillSwitch(control, cmd, 'signal', logicalNowMs());
+    const r = tryApplyKillSwitch(control, cmd, 'signal', logicalNowMs());
+    if (r.ok) control = r.state;
+    else rejectSignal('killSwitch', r.error);
   });
   setHandler(pauseSignal, () => {
     control = setPaused(control, true);
@@ -100,8 +111,8 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
     control = setPaused(control, false);
   });
   setHandler(clearHaltSignal, (arg) => {
-    if (typeof arg?.code !== 'string') throw new TypeError('clearHalt.code: must be a string');
-    control = clearHalt(control, arg.code);
+    if (typeof arg?.code !== 'string') rejectSignal('clearHalt', 'code: must be a string');
+    else control = clearHalt(control, arg.code);
   });
   const status = (): StatusView => ({
     lane: input.lane,
@@ -124,8 +135,11 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
   async function persistControl(kind: string): Promise<boolean> {
     const snapshot = control;
     try {
-      controlVersion = await acts.persistControl({ lane: input.lane, control: snapshot, nowMs: logicalNowMs(), kind });
-      persisted = snapshot;
+      const r = await acts.persistControl({ lane: input.lane, control: snapshot, expectedVersion: controlVersion, nowMs: logicalNowMs(), kind });
+      // Adopt only what someone else added in the DB meanwhile; signals received during the write stay as they are.
+      control = mergeRestrictive(control, restrictionsAdded(snapshot, r.control));
+      persisted = r.control;
+      controlVersion = r.version;
       return true;
     } catch (err) {
       errors.total += 1;
@@ -144,7 +158,7 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
     try {
       const begun = await acts.beginCycle({ ...ref, controlVersion });
       control = mergeExternalControl(control, begun.external, logicalNowMs());
-      if (begun.external.dbKill) controlVersion = begun.controlVersion;
+      if (begun.external.db) controlVersion = begun.controlVersion;
       const blocked = tradingBlockReason(control);
       // The trading pipeline (reconcile → scan → … → place → book) plugs in here with the trading issues.
       outcome = blocked ? `skipped:${blocked}` : 'completed';
@@ -182,6 +196,7 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
         cycle,
         firstRunId: carried.firstRunId,
         control,
+        persisted,
         controlVersion,
         lastCycle,
         errors: { ...errors },
@@ -203,8 +218,8 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
       if (remaining <= 0) break;
       const changed = await condition(controlDirty, remaining);
       if (!changed) break;
-      // If the DB is unreachable, keep the state in the workflow and try again at the next cycle.
-      if (!(await persistControl('signal'))) await sleep(remaining);
+      // If the DB is unreachable, the state stays in the workflow (cycles obey it) and the write is retried each minute.
+      if (!(await persistControl('signal'))) await sleep(Math.min(remaining, 60_000));
     }
     nextCycleAtMs = null;
   }

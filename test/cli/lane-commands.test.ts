@@ -142,6 +142,17 @@ describe('lane commands (real CLI, real Temporal)', () => {
     expect(row).toMatchObject({ updatedBy: 'cli', killSwitch: { engaged: true, reason: 'offline' } });
   });
 
+  it('kill-switch off that cannot reach the workflow fails and leaves the DB engaged (only the workflow releases)', async () => {
+    const r = await runCli(['kill-switch', 'off', ...laneFlags, '--temporal-address', '127.0.0.1:1'], { cwd, env: secretEnv, timeoutMs: 60_000 });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/db unchanged \(released by the workflow only\)/);
+    expect(r.stderr).toMatch(/stays engaged until the signal is delivered/);
+    const store = openStore({ path: path.join(cwd, 'data/kalshi-autopilot-sim-dry-run.sqlite'), mode: 'dry-run', env: 'sim' });
+    const row = store.control.read();
+    store.close();
+    expect(row?.killSwitch).toMatchObject({ engaged: true, reason: 'offline' });
+  });
+
   it('a second worker on the same DB file exits with a clear message', async () => {
     const r = await cli(['worker']);
     expect(r.code).toBe(3);

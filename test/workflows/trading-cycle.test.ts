@@ -10,7 +10,7 @@ import { createTimeSkippingEnv } from '../helpers/temporal';
 import { cycleInput, startLaneWorker, tempDir, testIdentity } from '../helpers/lane';
 import { workflowsPath } from '../../src/worker';
 import { openStore } from '../../src/store';
-import { initialControlState, latchHalt } from '../../src/domain/control';
+import { applyKillSwitch, initialControlState, latchHalt } from '../../src/domain/control';
 import {
   clearHaltSignal,
   killSwitchSignal,
@@ -205,6 +205,67 @@ describe('tradingCycle', () => {
     expect(cycleRows(lw.dbPath).map((r) => [r.cycle, r.outcome])).toEqual([[1, 'error:Error'], [2, 'completed']]);
   });
 
+  it("never overwrites a kill switch the CLI wrote to the DB: its own next write merges it in", async () => {
+    const id = testIdentity();
+    const lw = await startLaneWorker(env, bundle, id);
+    await lw.worker.runUntil(async () => {
+      const h = await start(cycleInput(id, { cycleIntervalSeconds: 3600 }));
+      await env.sleep('10 seconds');
+      // The CLI engages the switch in the DB while its signal does not get through (Temporal blip).
+      const cli = openStore({ path: lw.dbPath, mode: 'dry-run', env: 'sim' });
+      cli.control.write(applyKillSwitch(cli.control.readOrInitial(), { engaged: true, reason: 'cli while offline' }, 'cli', 5), 5, 'cli');
+      cli.close();
+      await h.signal(pauseSignal); // the workflow writes its control state now
+      await env.sleep('5 seconds');
+      const db = openStore({ path: lw.dbPath, mode: 'dry-run', env: 'sim' });
+      const row = db.control.read();
+      db.close();
+      expect(row).toMatchObject({ paused: true, updatedBy: 'workflow', killSwitch: { engaged: true, reason: 'cli while offline', source: 'cli' } });
+      const s = await h.query(statusQuery);
+      expect(s.control.killSwitch).toMatchObject({ engaged: true, reason: 'cli while offline' });
+      expect(s.tradingBlockedBy).toBe('kill_switch_guard');
+      await h.terminate('done');
+    });
+  });
+
+  it('records and ignores malformed signals; the lane keeps obeying good ones', async () => {
+    const id = testIdentity();
+    const lw = await startLaneWorker(env, bundle, id);
+    await lw.worker.runUntil(async () => {
+      const h = await start(cycleInput(id, { cycleIntervalSeconds: 600 }));
+      await env.sleep('10 seconds');
+      await h.signal(killSwitchSignal, { engaged: 'true' } as never);
+      await h.signal(killSwitchSignal, null as never);
+      await h.signal(clearHaltSignal, {} as never);
+      await env.sleep('5 seconds');
+      let s = await h.query(statusQuery);
+      expect(s.control.killSwitch.engaged).toBe(false);
+      expect(s.errors.total).toBe(3);
+      expect(s.errors.last).toBe('rejected clearHalt signal: code: must be a string');
+      await h.signal(killSwitchSignal, { engaged: true, reason: 'valid' });
+      await env.sleep('5 seconds');
+      s = await h.query(statusQuery);
+      expect(s.control.killSwitch).toMatchObject({ engaged: true, reason: 'valid' });
+      await env.sleep('600 seconds');
+      expect((await h.query(statusQuery)).lastCycle?.outcome).toBe('skipped:kill_switch_guard');
+      await h.terminate('done');
+    });
+  });
+
+  it('a fresh workflow adopts the pause and latched halts an earlier execution left in the DB', async () => {
+    const id = testIdentity();
+    const lw = await startLaneWorker(env, bundle, id);
+    const earlier = openStore({ path: lw.dbPath, mode: 'dry-run', env: 'sim' });
+    earlier.control.write({ ...latchHalt(initialControlState(), 'daily_loss_guard', 'lost 10%', 1), paused: true }, 1, 'workflow');
+    earlier.close();
+    await lw.worker.runUntil(async () => {
+      const r = (await (await start(cycleInput(id, { maxCycles: 1 }))).result()) as TradingCycleResult;
+      expect(r.control.paused).toBe(true);
+      expect(r.control.latchedHalts.map((x) => x.code)).toEqual(['daily_loss_guard']);
+    });
+    expect(cycleRows(lw.dbPath)[0].outcome).toBe('skipped:daily_loss_guard');
+  });
+
   it('refuses, in every activity, a workflow whose mode, env or config hash differ from its worker, and latches a halt', async () => {
     const workerId = testIdentity();
     const lw = await startLaneWorker(env, bundle, workerId);
@@ -233,8 +294,10 @@ describe('continue-as-new carries every piece of durable control state', () => {
       // Signal the lane (latest run), not the first run, which has already handed over.
       if (mid) await mid(env.client.workflow.getHandle(input.lane.lane) as never);
       const result = (await h.result()) as TradingCycleResult;
-      const status = result;
-      return { h, result: status, rows: cycleRows(lw.dbPath) };
+      const db = openStore({ path: lw.dbPath, mode: 'dry-run', env: 'sim' });
+      const dbControl = db.control.read();
+      db.close();
+      return { h, result, rows: cycleRows(lw.dbPath), dbControl };
     });
   }
 
@@ -251,22 +314,24 @@ describe('continue-as-new carries every piece of durable control state', () => {
 
   it('the kill switch', async () => {
     const id = testIdentity();
-    const { result, rows } = await runAcross(cycleInput(id, { maxCycles: 4, cyclesPerRun: 1 }), async (h) => {
+    const { result, rows, dbControl } = await runAcross(cycleInput(id, { maxCycles: 4, cyclesPerRun: 1 }), async (h) => {
       await env.sleep('10 seconds');
       await h.signal(killSwitchSignal, { engaged: true, reason: 'carry me' });
     });
     expect(result.control.killSwitch).toMatchObject({ engaged: true, reason: 'carry me' });
+    expect(dbControl?.killSwitch).toMatchObject({ engaged: true, reason: 'carry me' });
     expect(new Set(rows.map((r) => r.run_id)).size).toBe(4);
     expect(rows.slice(1).map((r) => r.outcome)).toEqual(Array(3).fill('skipped:kill_switch_guard'));
   });
 
   it('the pause', async () => {
     const id = testIdentity();
-    const { result, rows } = await runAcross(cycleInput(id, { maxCycles: 4, cyclesPerRun: 1 }), async (h) => {
+    const { result, rows, dbControl } = await runAcross(cycleInput(id, { maxCycles: 4, cyclesPerRun: 1 }), async (h) => {
       await env.sleep('10 seconds');
       await h.signal(pauseSignal);
     });
     expect(result.control.paused).toBe(true);
+    expect(dbControl?.paused).toBe(true);
     expect(rows.slice(1).map((r) => r.outcome)).toEqual(Array(3).fill('skipped:paused_guard'));
   });
 
@@ -276,12 +341,14 @@ describe('continue-as-new carries every piece of durable control state', () => {
       cycle: 7,
       firstRunId: 'root-run-id-from-an-earlier-generation',
       control: latchHalt(initialControlState(), 'daily_loss_guard', 'lost 10% today', 1),
+      persisted: initialControlState(), // the previous run could not write it: this one must
       controlVersion: 0,
       lastCycle: null,
       errors: { consecutive: 0, total: 2, last: 'cycle 6: x' },
       generation: 3,
     };
-    const { result, rows } = await runAcross(cycleInput(id, { maxCycles: 10, cyclesPerRun: 1, carried }));
+    const { result, rows, dbControl } = await runAcross(cycleInput(id, { maxCycles: 10, cyclesPerRun: 1, carried }));
+    expect(dbControl?.latchedHalts.map((h) => h.code)).toEqual(['daily_loss_guard']);
     expect(result.cycles).toBe(10);
     expect(result.firstRunId).toBe('root-run-id-from-an-earlier-generation');
     expect(result.control.latchedHalts).toEqual([{ code: 'daily_loss_guard', reason: 'lost 10% today', atMs: 1 }]);
