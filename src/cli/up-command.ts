@@ -28,11 +28,12 @@ export function registerUpCommand(program: Command): void {
     .option('--sim-port <port>', 'simulator port for env sim (default 8787; 0 = any free port)', port)
     .option('--web-ui <url>', 'Temporal Web UI base URL to print', 'http://127.0.0.1:8233')
     .action(async (o: UpOptions) => {
-      // The simulator needs no credentials, so sim always resolves its own base URL here.
-      const needSim = (o.env ?? 'sim') === 'sim' && !o.kalshiBaseUrl;
+      // The lane first (its env comes from flags or config); the simulator only for an env-sim lane without a
+      // configured base URL. The simulator's address is a runtime fact, not config: it never changes the config hash.
+      const lane = prepareLane(o);
+      const needSim = lane.ctx.env === 'sim' && lane.ctx.kalshiBaseUrl === null;
       const sim = needSim ? await startSimulator({ port: o.simPort ?? 8787, clock: { mode: 'wall' } }) : null;
       try {
-        const lane = prepareLane(sim ? { ...o, kalshiBaseUrl: sim.baseUrl } : o);
         const logger = createLogger({ level: lane.ctx.config.observability.log_level });
         installTemporalRuntimeLogging(logger);
         for (const line of bannerLines(lane)) process.stderr.write(`${line}\n`);

@@ -196,4 +196,45 @@ describe('lane commands (real CLI, real Temporal)', () => {
     expect(stderr).toMatch(/shutting down worker/);
     openStore({ path: path.join(own, 'data/kalshi-autopilot-sim-dry-run.sqlite'), mode: 'dry-run', env: 'sim', lock: true }).close();
   });
+
+  async function runUp(args: string[], upCwd: string): Promise<{ stderr: string; code: number | null }> {
+    const child = spawn(process.execPath, [CLI, 'up', ...args, '--temporal-address', address], {
+      cwd: upCwd,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    for (let i = 0; i < 600 && !/worker polling/.test(stderr); i++) await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGTERM');
+    return { code: await exited, stderr };
+  }
+
+  it('up on env sim runs the simulator, the worker and the workflow; the sim port never changes the config hash', async () => {
+    const upCwd = tempDir('kap-up-');
+    const first = await runUp(['--env', 'sim', '--live', '--series-tickers', 'KXHIGHNY', '--sim-port', '0'], upCwd);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/simulator: http:\/\/127\.0\.0\.1:\d+\/trade-api\/v2/);
+    expect(first.stderr).toMatch(/started workflow kalshi-autopilot-sim-live/);
+    const hash = /config=([0-9a-f]{16})/.exec(first.stderr)?.[1];
+    const second = await runUp(['--env', 'sim', '--live', '--series-tickers', 'KXHIGHNY', '--sim-port', '0'], upCwd);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toMatch(/workflow kalshi-autopilot-sim-live already running: attaching this worker to it/);
+    // Same config hash, so the re-attached worker's activities accept the running workflow (no lane_mismatch_guard).
+    expect(hash).toMatch(/^[0-9a-f]{16}$/);
+    expect(/config=([0-9a-f]{16})/.exec(second.stderr)?.[1]).toBe(hash);
+    await env.client.workflow.getHandle('kalshi-autopilot-sim-live').terminate('test done');
+  });
+
+  it('up on a non-sim lane starts no simulator', async () => {
+    const upCwd = tempDir('kap-up-');
+    fs.writeFileSync(path.join(upCwd, 'kalshi-autopilot.config.json'), JSON.stringify({ model: { kind: 'signals-file', signals_file: { path: 's.jsonl' } } }));
+    const r = await runUp(['--env', 'demo', '--dry-run'], upCwd);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/lane=kalshi-autopilot-demo-dry-run/);
+    expect(r.stderr).not.toMatch(/simulator:/);
+    expect(r.stderr).not.toMatch(/overrides: .*--kalshi-base-url/);
+    await env.client.workflow.getHandle('kalshi-autopilot-demo-dry-run').terminate('test done');
+  });
 });

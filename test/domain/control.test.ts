@@ -30,7 +30,7 @@ describe('control state', () => {
   it('external sources only engage; env beats file; status codes per guard', () => {
     const viaEnv = mergeExternalControl(base, { envKill: { reason: 'BOT_DISABLE_TRADING=1' }, fileKill: { reason: 'f' }, db: null }, 7);
     expect(viaEnv.killSwitch).toMatchObject({ engaged: true, source: 'env', reason: 'BOT_DISABLE_TRADING=1', atMs: 7 });
-    expect(mergeExternalControl(engaged, { envKill: null, fileKill: null, db: base })).toEqual(engaged);
+    expect(mergeExternalControl(engaged, { envKill: null, fileKill: null, db: base }, 0)).toEqual(engaged);
     expect(tradingBlockReason(base)).toBeNull();
     expect(tradingBlockReason(setPaused(base, true))).toBe('paused_guard');
     expect(tradingBlockReason(latchHalt(setPaused(base, true), 'daily_loss_guard', 'x', 1))).toBe('daily_loss_guard');
