@@ -10,7 +10,8 @@ import { applyKillSwitch, ControlState, initialControlState, tradingBlockReason 
 import { safeErrorMessage } from '../observability/redact';
 import { createLogger } from '../observability/logger';
 import { installTemporalRuntimeLogging } from '../observability/temporal-runtime';
-import { backupDatabase, openStore } from '../store';
+import BetterSqlite3 from 'better-sqlite3';
+import { backupDatabase, ControlStore, CycleStore, openStore, readDbIdentity } from '../store';
 import { createLaneWorker, runUntilSignalled } from '../worker';
 import {
   clearHaltSignal,
@@ -22,7 +23,7 @@ import {
   TradingCycleInput,
   WORKFLOW_TYPE,
 } from '../workflows/definitions';
-import { addLaneOptions, bannerLines, LaneCliOptions, laneWorkerOptions, prepareLane } from './lane';
+import { addLaneOptions, bannerLines, LaneCliOptions, laneTarget, laneWorkerOptions, prepareLane } from './lane';
 import { runInitWizard } from './init-wizard';
 import { UsageError } from './usage-error';
 
@@ -103,21 +104,22 @@ export function registerLaneCommands(program: Command): void {
   addLaneOptions(program.command('status').description('what the lane is doing and why (Temporal query, else the DB)'))
     .option('--json', 'machine-readable output')
     .action(async (o: LaneCliOptions & { json?: boolean }) => {
-      const lane = prepareLane(o, { validate: false });
+      const lane = laneTarget(o);
+      if (lane.note) process.stderr.write(`warning: ${lane.note}\n`);
       let view: StatusView | null = null;
       let temporalError: string | null = null;
       try {
         const { client, close } = await connectClient(lane.temporal);
         try {
-          view = await client.workflow.getHandle(lane.ctx.lane).query(statusQuery);
+          view = await client.workflow.getHandle(lane.lane).query(statusQuery);
         } finally {
           await close();
         }
       } catch (err) {
         temporalError = err instanceof WorkflowNotFoundError ? 'workflow not running' : `Temporal unreachable at ${lane.temporal.address}`;
       }
-      const db = readDbStatus(lane.ctx.dbPath, lane.ctx.mode, lane.ctx.env, lane.ctx.lane);
-      const out = { lane: lane.ctx.lane, mode: lane.ctx.mode, env: lane.ctx.env, dbPath: lane.ctx.dbPath, workflow: view, temporalError, db };
+      const db = readDbStatus(lane.dbPath, lane.mode, lane.env, lane.lane);
+      const out = { lane: lane.lane, mode: lane.mode, env: lane.env, dbPath: lane.dbPath, workflow: view, temporalError, db };
       if (o.json) {
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         return;
@@ -135,7 +137,9 @@ export function registerLaneCommands(program: Command): void {
       } else {
         lines.push(`  workflow: ${temporalError}`);
       }
-      if (db) {
+      if (db && 'error' in db) {
+        lines.push(`  db: cannot read: ${db.error}`);
+      } else if (db) {
         lines.push(
           `  db control: kill=${db.control.killSwitch.engaged ? 'ENGAGED' : 'off'} paused=${db.control.paused} blocked-by=${db.blockedBy ?? 'nothing'}`,
           `  db cycles recorded: ${db.cycles}${db.lastCycle ? `, last #${db.lastCycle.cycle} ${db.lastCycle.outcome}` : ''}`,
@@ -153,7 +157,8 @@ export function registerLaneCommands(program: Command): void {
     .action(async (state: string, o: LaneCliOptions & { reason?: string; cancelResting?: boolean }) => {
       if (state !== 'on' && state !== 'off') throw new UsageError(`state must be "on" or "off" (got ${JSON.stringify(state)})`);
       const engaged = state === 'on';
-      const lane = prepareLane(o, { validate: false });
+      const lane = laneTarget(o);
+      if (lane.note) process.stderr.write(`warning: ${lane.note}\n`);
       const cmd = { engaged, reason: o.reason ?? `kill-switch ${state} from the CLI`, cancelResting: o.cancelResting ?? false };
       // 1. Engaging also writes the DB flag: it works with Temporal or the worker down (the workflow adopts it, the
       //    order path reads it fresh). Releasing is only ever the workflow's act (by signal): the CLI never writes a
@@ -161,11 +166,11 @@ export function registerLaneCommands(program: Command): void {
       let dbResult = engaged ? 'not written' : 'unchanged (released by the workflow only)';
       if (engaged) {
         try {
-          const store = openStore({ path: lane.ctx.dbPath, mode: lane.ctx.mode, env: lane.ctx.env, allowLiveLegacyDb: lane.ctx.allowLiveLegacyDb });
+          const store = openStore({ path: lane.dbPath, mode: lane.mode, env: lane.env, allowLiveLegacyDb: lane.allowLiveLegacyDb });
           try {
             const now = Date.now();
             store.control.write(applyKillSwitch(store.control.readOrInitial(), cmd, 'cli', now), now, 'cli', 'kill_switch');
-            dbResult = `written to ${lane.ctx.dbPath}`;
+            dbResult = `written to ${lane.dbPath}`;
           } finally {
             store.close();
           }
@@ -177,9 +182,9 @@ export function registerLaneCommands(program: Command): void {
       let signalResult: string;
       let signalled = false;
       try {
-        await signalLane(lane.temporal, lane.ctx.lane, killSwitchSignal, cmd);
+        await signalLane(lane.temporal, lane.lane, killSwitchSignal, cmd);
         signalled = true;
-        signalResult = `signalled ${lane.ctx.lane}`;
+        signalResult = `signalled ${lane.lane}`;
       } catch (err) {
         signalResult = err instanceof WorkflowNotFoundError ? 'workflow not running' : `Temporal unreachable at ${lane.temporal.address}`;
       }
@@ -196,27 +201,30 @@ export function registerLaneCommands(program: Command): void {
     ['resume', resumeSignal, 'resume after pause'],
   ] as const) {
     addLaneOptions(program.command(name).description(desc)).action(async (o: LaneCliOptions) => {
-      const lane = prepareLane(o, { validate: false });
-      await signalLane(lane.temporal, lane.ctx.lane, signal);
-      process.stdout.write(`${name}: signalled ${lane.ctx.lane}\n`);
+      const lane = laneTarget(o);
+      if (lane.note) process.stderr.write(`warning: ${lane.note}\n`);
+      await signalLane(lane.temporal, lane.lane, signal);
+      process.stdout.write(`${name}: signalled ${lane.lane}\n`);
     });
   }
 
   addLaneOptions(program.command('clear-halt').description('clear a latched halt (e.g. daily_loss_guard) after review'))
     .argument('<code>', 'the halt code shown by status')
     .action(async (code: string, o: LaneCliOptions) => {
-      const lane = prepareLane(o, { validate: false });
-      await signalLane(lane.temporal, lane.ctx.lane, clearHaltSignal, { code });
-      process.stdout.write(`clear-halt ${code}: signalled ${lane.ctx.lane}\n`);
+      const lane = laneTarget(o);
+      if (lane.note) process.stderr.write(`warning: ${lane.note}\n`);
+      await signalLane(lane.temporal, lane.lane, clearHaltSignal, { code });
+      process.stdout.write(`clear-halt ${code}: signalled ${lane.lane}\n`);
     });
 
   addLaneOptions(program.command('backup').description("online backup of the lane's database into a timestamped file"))
     .option('--out-dir <dir>', 'where to write (default: <db dir>/backups)')
     .action(async (o: LaneCliOptions & { outDir?: string }) => {
-      const lane = prepareLane(o, { validate: false });
-      const store = openStore({ path: lane.ctx.dbPath, mode: lane.ctx.mode, env: lane.ctx.env, allowLiveLegacyDb: lane.ctx.allowLiveLegacyDb });
+      const lane = laneTarget(o);
+      if (lane.note) process.stderr.write(`warning: ${lane.note}\n`);
+      const store = openStore({ path: lane.dbPath, mode: lane.mode, env: lane.env, allowLiveLegacyDb: lane.allowLiveLegacyDb });
       try {
-        const file = await backupDatabase(store.db, lane.ctx.dbPath, o.outDir);
+        const file = await backupDatabase(store.db, lane.dbPath, o.outDir);
         process.stdout.write(`${file}\n`);
       } finally {
         store.close();
@@ -240,24 +248,29 @@ interface DbStatus {
   lastCycle: { cycle: number; outcome: string } | null;
 }
 
-function readDbStatus(dbPath: string, mode: 'dry-run' | 'live', env: 'sim' | 'demo' | 'prod', lane: string): DbStatus | null {
+/** The DB's view, read-only (no migrations, no writes); a DB that cannot be read says why. */
+function readDbStatus(dbPath: string, mode: 'dry-run' | 'live', env: 'sim' | 'demo' | 'prod', lane: string): DbStatus | { error: string } | null {
+  if (!fs.existsSync(dbPath)) return null;
   try {
-    if (!fs.existsSync(dbPath)) return null;
-    const store = openStore({ path: dbPath, mode, env });
+    const id = readDbIdentity(dbPath);
+    if (id.env !== env || id.mode !== mode) {
+      return { error: `${dbPath} belongs to ${id.env ?? '?'}/${id.mode ?? '?'}${id.foreign ? ' (not a kalshi-autopilot DB)' : ''}, not ${env}/${mode}` };
+    }
+    const db = new BetterSqlite3(dbPath, { readonly: true, fileMustExist: true });
     try {
-      const control = store.control.read() ?? initialControlState();
-      const last = store.cycles.latest(lane, 1)[0];
+      const control = new ControlStore(db).read() ?? initialControlState();
+      const cycles = new CycleStore(db);
+      const last = cycles.latest(lane, 1)[0];
       return {
         control,
         blockedBy: tradingBlockReason(control),
-        cycles: store.cycles.count(lane),
+        cycles: cycles.count(lane),
         lastCycle: last ? { cycle: last.cycle, outcome: last.outcome } : null,
       };
     } finally {
-      store.close();
+      db.close();
     }
-  } catch {
-    return null;
+  } catch (err) {
+    return { error: safeErrorMessage(err) };
   }
 }
-

@@ -3,8 +3,12 @@
  * the ONE immutable run context and validates it for its mode, before anything is built or any network call is made.
  */
 import { Command, Option } from 'commander';
+import nodePath from 'node:path';
 import {
   assertValidForMode,
+  ConfigError,
+  defaultDbPath,
+  laneName,
   formatIssues,
   killSwitchFromEnv,
   killSwitchFromFile,
@@ -104,6 +108,50 @@ export function prepareLane(o: LaneCliOptions, opts: { validate?: boolean; env?:
     },
     temporal: temporalTarget(o, env),
   };
+}
+
+/** What the operator commands (status, kill-switch, pause, resume, clear-halt, backup) need to act on a lane. */
+export interface LaneTarget {
+  lane: string;
+  mode: RunContext['mode'];
+  env: RunContext['env'];
+  dbPath: string;
+  allowLiveLegacyDb: boolean;
+  temporal: { address: string; namespace: string };
+  /** Set when the config could not be used and the lane was taken from the flags alone. */
+  note: string | null;
+}
+
+/**
+ * The lane to act on. The emergency commands must work even when the config file is broken: then the lane is taken
+ * from `--env` and `--dry-run|--live` alone (DB path: `--db` or the default), with a note saying so.
+ */
+export function laneTarget(o: LaneCliOptions, opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): LaneTarget {
+  const env = opts.env ?? process.env;
+  try {
+    const p = prepareLane(o, { validate: false, env, cwd: opts.cwd });
+    const c = p.ctx;
+    return { lane: c.lane, mode: c.mode, env: c.env, dbPath: c.dbPath, allowLiveLegacyDb: c.allowLiveLegacyDb, temporal: p.temporal, note: null };
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const mode = o.live ? 'live' : o.dryRun ? 'dry-run' : null;
+    if (!o.env || !mode || (o.live && o.dryRun)) {
+      throw new ConfigError(
+        [...err.issues, { path: '--env/--dry-run/--live', message: 'the config is unusable: name the lane with --env and --dry-run or --live to act on it anyway' }],
+        err.message,
+      );
+    }
+    const kEnv = o.env as RunContext['env'];
+    return {
+      lane: laneName(kEnv, mode),
+      mode,
+      env: kEnv,
+      dbPath: nodePath.resolve(opts.cwd ?? process.cwd(), o.db ?? defaultDbPath(kEnv, mode)),
+      allowLiveLegacyDb: o.allowLiveLegacyDb === true,
+      temporal: temporalTarget(o, env),
+      note: `config unusable (${err.issues.map((i) => i.path).join(', ')}); acting on lane ${laneName(kEnv, mode)} from the flags`,
+    };
+  }
 }
 
 export function scopeSummary(ctx: RunContext): string {

@@ -153,6 +153,26 @@ describe('lane commands (real CLI, real Temporal)', () => {
     expect(row?.killSwitch).toMatchObject({ engaged: true, reason: 'offline' });
   });
 
+  it('the emergency stop works with a broken config file, taking the lane from the flags', async () => {
+    const broken = tempDir('kap-broken-');
+    fs.writeFileSync(path.join(broken, 'kalshi-autopilot.config.json'), JSON.stringify({ trading: { bankroll: '10k' } }));
+    const r = await runCli(['kill-switch', 'on', '--reason', 'config broke', '--env', 'sim', '--live', '--temporal-address', '127.0.0.1:1'], { cwd: broken, timeoutMs: 60_000 });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: config unusable \(trading\.bankroll\); acting on lane kalshi-autopilot-sim-live from the flags/);
+    expect(r.stdout).toMatch(/db written to .*kalshi-autopilot-sim-live\.sqlite/);
+    const store = openStore({ path: path.join(broken, 'data/kalshi-autopilot-sim-live.sqlite'), mode: 'live', env: 'sim' });
+    expect(store.control.read()?.killSwitch).toMatchObject({ engaged: true, reason: 'config broke', source: 'cli' });
+    store.close();
+    const status = await runCli(['status', '--json', '--env', 'sim', '--live', '--temporal-address', '127.0.0.1:1'], { cwd: broken, timeoutMs: 60_000 });
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout).db.blockedBy).toBe('kill_switch_guard');
+    // Without the lane flags there is nothing safe to act on: say what is missing.
+    const bare = await runCli(['kill-switch', 'on', '--temporal-address', '127.0.0.1:1'], { cwd: broken, timeoutMs: 60_000 });
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/trading\.bankroll/);
+    expect(bare.stderr).toMatch(/name the lane with --env and --dry-run or --live/);
+  });
+
   it('a second worker on the same DB file exits with a clear message', async () => {
     const r = await cli(['worker']);
     expect(r.code).toBe(3);
