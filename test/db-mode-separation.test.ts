@@ -35,7 +35,7 @@ describe('DB mode separation', () => {
     expect(s.db.pragma('synchronous', { simple: true })).toBe(2);
     expect(s.db.prepare('SELECT MAX(version) AS v FROM schema_version').get()).toEqual({ v: 1 });
     s.close();
-    expect(readDbIdentity(dbPath)).toEqual({ mode: 'live', env: 'demo', foreign: false });
+    expect(readDbIdentity(dbPath)).toEqual({ mode: 'live', env: 'demo', liveUsed: true, foreign: false });
   });
 
   it('live refuses a file that holds dry-run rows unless --allow-live-legacy-db, and changes nothing when refusing', () => {
@@ -54,6 +54,9 @@ describe('DB mode separation', () => {
     expect(s.warnings.join()).toMatch(/holds dry-run rows/);
     expect(s.cycles.count('l')).toBe(2); // nothing deleted
     s.close();
+    // From now on the file holds live state: a dry-run may never open it again.
+    expect(readDbIdentity(dbPath).liveUsed).toBe(true);
+    expect(() => openStore({ path: dbPath, mode: 'dry-run', env: 'prod' })).toThrow(/holds live state; a dry-run may never use it/);
   });
 
   it('dry-run never uses a live file, flag or not', () => {
@@ -90,6 +93,10 @@ describe('DB mode separation', () => {
     expect(() => openStore({ path: path.join(tempDir(), 'live.sqlite'), mode: 'live', env: 'prod', cwd: cwdLegacy })).toThrow(
       /legacy database/,
     );
+    // So do the origin's other file names.
+    const other = tempDir();
+    fs.copyFileSync(legacy, path.join(other, 'kalshi_live.sqlite'));
+    expect(() => openStore({ path: path.join(other, 'x.sqlite'), mode: 'live', env: 'prod', cwd: tempDir() })).toThrow(/kalshi_live\.sqlite exists/);
   });
 
   it('a restart never deletes rows', () => {

@@ -4,6 +4,7 @@
  * every error and returns the warnings.
  */
 import * as nodePath from 'node:path';
+import { LEGACY_DB_NAMES as STORE_LEGACY_DB_NAMES } from '../store/db';
 import { ConfigError, ConfigIssue } from './errors';
 import { checkRsaPrivateKey, SECRET_ENV, Secrets } from './secrets';
 import { defaultDbPath, laneName, RunContext } from './run-context';
@@ -12,7 +13,7 @@ import { KALSHI_ENVS, RUN_MODES } from './schema';
 export const POLYMARKET_LIVE_MESSAGE = 'Polymarket execution is not implemented; disable venues.polymarket or run dry-run';
 
 /** Database file names of the origin (Python) bot: never reused by a live lane without --allow-live-legacy-db. */
-const LEGACY_DB_NAMES = new Set(['kalshi.sqlite', 'kalshi_live.sqlite', 'kalshi_dryrun.sqlite']);
+const LEGACY_DB_NAMES = new Set(STORE_LEGACY_DB_NAMES);
 
 export interface ModeValidation {
   ok: boolean;

@@ -8,6 +8,8 @@ export type StoreEnv = 'sim' | 'demo' | 'prod';
 
 /** The origin bot's shared database name; its presence next to a live DB means state may have mixed (B17). */
 export const LEGACY_DB_NAME = 'kalshi.sqlite';
+/** Every database file name of the origin bot (shared, live, dry-run): none is reused silently by a live lane. */
+export const LEGACY_DB_NAMES: readonly string[] = [LEGACY_DB_NAME, 'kalshi_live.sqlite', 'kalshi_dryrun.sqlite'];
 
 export class DbModeError extends Error {
   constructor(message: string) {
@@ -29,21 +31,24 @@ export interface OpenDbOptions {
 export interface DbIdentity {
   mode: StoreMode | null;
   env: StoreEnv | null;
+  /** A live lane has used this file (even one created by a dry-run, with --allow-live-legacy-db). */
+  liveUsed: boolean;
   /** The file exists and has tables but none of ours: someone else's (e.g. the origin's) database. */
   foreign: boolean;
 }
 
 /** Read which mode/env a DB file belongs to without modifying it. Missing file → all null. */
 export function readDbIdentity(file: string): DbIdentity {
-  if (!fs.existsSync(file)) return { mode: null, env: null, foreign: false };
+  if (!fs.existsSync(file)) return { mode: null, env: null, liveUsed: false, foreign: false };
   const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   try {
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type='table'").all() as { name: string }[]).map(
       (t) => t.name,
     );
-    if (!tables.includes('meta')) return { mode: null, env: null, foreign: tables.length > 0 };
+    if (!tables.includes('meta')) return { mode: null, env: null, liveUsed: false, foreign: tables.length > 0 };
     const get = (k: string) => (db.prepare('SELECT value FROM meta WHERE key = ?').get(k) as { value: string } | undefined)?.value;
-    return { mode: (get('mode') as StoreMode) ?? null, env: (get('env') as StoreEnv) ?? null, foreign: false };
+    const mode = (get('mode') as StoreMode) ?? null;
+    return { mode, env: (get('env') as StoreEnv) ?? null, liveUsed: mode === 'live' || get('live_used_at') !== undefined, foreign: false };
   } finally {
     db.close();
   }
@@ -59,6 +64,11 @@ export function checkDbForMode(opts: OpenDbOptions): string[] {
   if (id.env && id.env !== opts.env) {
     throw new DbModeError(
       `database ${opts.path} belongs to environment '${id.env}', not '${opts.env}': environments never share a file`,
+    );
+  }
+  if (opts.mode === 'dry-run' && id.liveUsed) {
+    throw new DbModeError(
+      `database ${opts.path} holds live state; a dry-run may never use it (choose another --db or the default path)`,
     );
   }
   if (id.mode && id.mode !== opts.mode) {
@@ -81,8 +91,7 @@ export function checkDbForMode(opts: OpenDbOptions): string[] {
       );
     }
     const places = new Set([path.dirname(path.resolve(opts.path)), path.resolve(opts.cwd ?? process.cwd())]);
-    for (const dir of places) {
-      const legacy = path.join(dir, LEGACY_DB_NAME);
+    for (const legacy of [...places].flatMap((dir) => LEGACY_DB_NAMES.map((n) => path.join(dir, n)))) {
       if (!fs.existsSync(legacy)) continue;
       if (!opts.allowLiveLegacyDb) {
         throw new DbModeError(
@@ -118,6 +127,8 @@ export function openDatabase(opts: OpenDbOptions): OpenedDb {
       put.run('mode', opts.mode);
       put.run('env', opts.env);
       put.run('created_at', new Date().toISOString());
+      // Once a live lane has used a file, no dry-run may ever open it (even one it was created by).
+      if (opts.mode === 'live') put.run('live_used_at', new Date().toISOString());
     })();
   } catch (err) {
     db.close();

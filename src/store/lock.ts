@@ -27,8 +27,21 @@ export interface DbLock {
   release(): void;
 }
 
+/**
+ * The lock file of a DB, keyed on the DB's real location (symlinks and relative paths resolved), so two paths to
+ * the same file can never hold two locks.
+ */
 export function lockPathFor(dbPath: string): string {
-  return `${dbPath}.lock`;
+  const abs = nodePath.resolve(dbPath);
+  const dir = nodePath.dirname(abs);
+  fs.mkdirSync(dir, { recursive: true });
+  let real = nodePath.join(fs.realpathSync(dir), nodePath.basename(abs));
+  try {
+    real = fs.realpathSync(abs);
+  } catch {
+    /* the DB file does not exist yet: its directory's real path is enough */
+  }
+  return `${real}.lock`;
 }
 
 function infoPath(dbPath: string): string {
@@ -37,7 +50,6 @@ function infoPath(dbPath: string): string {
 
 export function acquireDbLock(dbPath: string): DbLock {
   const path = lockPathFor(dbPath);
-  fs.mkdirSync(nodePath.dirname(nodePath.resolve(path)), { recursive: true });
   let db: Database | null = null;
   try {
     db = new BetterSqlite3(path, { timeout: 0 });

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { acquireDbLock, DbLockError, openStore } from '../../src/store';
 import { tempDir } from '../helpers/lane';
@@ -52,5 +53,15 @@ describe('one worker per DB file', () => {
     cli.close();
     first.close();
     openStore({ path: dbPath, mode: 'dry-run', env: 'sim', lock: true }).close();
+  });
+
+  it('a second path to the same file (a symlink) cannot take a second lock', () => {
+    const dir = tempDir();
+    const dbPath = path.join(dir, 'lane.sqlite');
+    const first = openStore({ path: dbPath, mode: 'dry-run', env: 'sim', lock: true });
+    const alias = path.join(tempDir(), 'alias.sqlite');
+    fs.symlinkSync(dbPath, alias);
+    expect(() => acquireDbLock(alias)).toThrow(DbLockError);
+    first.close();
   });
 });
