@@ -6,6 +6,7 @@
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from './activities';
+import { ScrubFailuresInterceptor } from './activities/scrub-interceptor';
 import type { ExternalControl } from './domain/control';
 import { openStore, Store } from './store';
 import type { LaneIdentity, StartupBanner } from './workflows/definitions';
@@ -73,6 +74,7 @@ export async function createLaneWorker(opts: LaneWorkerOptions): Promise<LaneWor
       taskQueue: identity.lane,
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
       activities,
+      interceptors: { activity: [() => ({ inbound: new ScrubFailuresInterceptor() })] },
       // One lane, modest load: keep the 2-core VPS responsive.
       maxConcurrentActivityTaskExecutions: 4,
     });

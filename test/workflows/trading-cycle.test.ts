@@ -10,6 +10,7 @@ import { createTimeSkippingEnv } from '../helpers/temporal';
 import { cycleInput, startLaneWorker, tempDir, testIdentity } from '../helpers/lane';
 import { workflowsPath } from '../../src/worker';
 import { openStore } from '../../src/store';
+import { registerSecret } from '../../src/observability/redact';
 import { applyKillSwitch, initialControlState, latchHalt } from '../../src/domain/control';
 import {
   clearHaltSignal,
@@ -264,6 +265,21 @@ describe('tradingCycle', () => {
       expect(r.control.latchedHalts.map((x) => x.code)).toEqual(['daily_loss_guard']);
     });
     expect(cycleRows(lw.dbPath)[0].outcome).toBe('skipped:daily_loss_guard');
+  });
+
+  it('an activity error quoting a secret reaches Temporal history scrubbed', async () => {
+    const secret = 'kid-5f1c9a7e-0b2d-4c1e-9a3f-7d2e8b6c4a10';
+    registerSecret(secret);
+    const id = testIdentity();
+    const lw = await startLaneWorker(env, bundle, id);
+    lw.killSources.fail = `cannot authenticate key ${secret}`;
+    await lw.worker.runUntil(async () => {
+      const h = await start(cycleInput(id, { maxCycles: 1 }));
+      await h.result();
+      const history = JSON.stringify(await h.fetchHistory());
+      expect(history).toContain('cannot authenticate key [REDACTED]');
+      expect(history).not.toContain(secret);
+    });
   });
 
   it('refuses, in every activity, a workflow whose mode, env or config hash differ from its worker, and latches a halt', async () => {
