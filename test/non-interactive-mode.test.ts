@@ -78,6 +78,7 @@ describe('non-interactive contract (real CLI, stdin open but never written)', ()
     );
     expect(r.timedOut).toBe(false);
     expect(r.code).toBe(1); // the stand-in is not a Temporal server
+    expect(r.stderr).toContain(`cannot reach Temporal at ${temporal.address}`);
     expect(temporal.count()).toBeGreaterThan(before);
     expect(r.stderr).toContain('mode=live');
     expect(r.stderr).not.toContain(pem.split('\n')[1]); // no key material in any output

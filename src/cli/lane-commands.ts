@@ -35,7 +35,12 @@ function positiveInt(flag: string) {
 }
 
 async function connectClient(t: { address: string; namespace: string }): Promise<{ client: Client; close(): Promise<void> }> {
-  const connection = await Connection.connect({ address: t.address, connectTimeout: '5s' });
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ address: t.address, connectTimeout: '5s' });
+  } catch (err) {
+    throw new Error(`cannot reach Temporal at ${t.address} (start it with \`bash temporal/dev-server.sh start\`, or pass --temporal-address): ${safeErrorMessage(err)}`);
+  }
   return { client: new Client({ connection, namespace: t.namespace }), close: () => connection.close() };
 }
 
