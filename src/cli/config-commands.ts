@@ -6,7 +6,7 @@
  *   config set KEY=VALUE [KEY=VALUE…] [--config P]                         validated before writing, atomic
  *   config [--config P] --set-allowed-market-ids CSV | --set-allowed-event-tickers CSV | --set-allowed-series-tickers CSV
  *
- * Also exported for the `start` command: `addRunFlagOptions(cmd)` and `runFlagsFromOptions(opts)`.
+ * Also exported for the lane commands (src/cli/lane.ts): `addRunFlagOptions(cmd)` and `runFlagsFromOptions(opts)`.
  * Nothing here reads stdin or prompts.
  */
 import { Command, Option } from 'commander';
@@ -50,7 +50,7 @@ function defaultIo(): ConfigCliIo {
   };
 }
 
-/** Options every command that resolves a run context accepts (start, config verify, config show). */
+/** Options every command that resolves a run context accepts (the lane commands, config verify, config show). */
 export function addRunFlagOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--dry-run', 'run mode dry-run (overrides trading.dry_run)'))

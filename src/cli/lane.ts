@@ -2,7 +2,8 @@
  * Shared by every command that acts on a lane: the lane flags, and `prepareLane`, which loads the config, resolves
  * the ONE immutable run context and validates it for its mode, before anything is built or any network call is made.
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
+import { addRunFlagOptions, runFlagsFromOptions } from './config-commands';
 import nodePath from 'node:path';
 import {
   assertValidForMode,
@@ -13,7 +14,6 @@ import {
   killSwitchFromEnv,
   killSwitchFromFile,
   loadConfig,
-  parseCsvList,
   resolveRunContext,
   RunContext,
   RunFlags,
@@ -42,35 +42,17 @@ export interface LaneCliOptions {
   namespace?: string;
 }
 
+/** The lane flags: the run flags shared with `config show/verify` plus the Temporal target and --config. */
 export function addLaneOptions(cmd: Command): Command {
-  return cmd
+  return addRunFlagOptions(cmd)
     .option('--config <path>', 'config file (default ./kalshi-autopilot.config.json)')
-    .addOption(new Option('--env <env>', 'Kalshi environment (overrides venues.kalshi.env)').choices(['sim', 'demo', 'prod']))
-    .option('--dry-run', 'paper trading (overrides trading.dry_run)')
-    .option('--live', 'real orders (overrides trading.dry_run)')
-    .option('--db <path>', 'database file (default: derived from environment and mode)')
-    .option('--allow-live-legacy-db', 'let a live lane use a legacy/shared database file')
-    .option('--kalshi-base-url <url>', 'Kalshi REST root override (e.g. a simulator)')
-    .option('--series-tickers <csv>', 'runtime scope override: allowed series tickers')
-    .option('--event-tickers <csv>', 'runtime scope override: allowed event tickers')
-    .option('--market-ids <csv>', 'runtime scope override: allowed market tickers')
     .option('--non-interactive', 'never prompt (the default for every command but init)')
     .option('--temporal-address <host:port>', 'Temporal frontend (env TEMPORAL_ADDRESS, default 127.0.0.1:7233)')
     .option('--namespace <ns>', 'Temporal namespace (env TEMPORAL_NAMESPACE, default "default")');
 }
 
 export function runFlagsFrom(o: LaneCliOptions): RunFlags {
-  return {
-    dryRun: o.dryRun,
-    live: o.live,
-    env: o.env as RunFlags['env'],
-    dbPath: o.db,
-    allowLiveLegacyDb: o.allowLiveLegacyDb,
-    kalshiBaseUrl: o.kalshiBaseUrl,
-    seriesTickers: o.seriesTickers !== undefined ? parseCsvList('--series-tickers', o.seriesTickers) : undefined,
-    eventTickers: o.eventTickers !== undefined ? parseCsvList('--event-tickers', o.eventTickers) : undefined,
-    marketIds: o.marketIds !== undefined ? parseCsvList('--market-ids', o.marketIds) : undefined,
-  };
+  return runFlagsFromOptions(o);
 }
 
 export interface PreparedLane {
