@@ -20,10 +20,9 @@ import {
   resumeSignal,
   StatusView,
   statusQuery,
-  TradingCycleInput,
   WORKFLOW_TYPE,
 } from '../workflows/definitions';
-import { addLaneOptions, bannerLines, LaneCliOptions, laneTarget, laneWorkerOptions, prepareLane } from './lane';
+import { addLaneOptions, bannerLines, cycleInputFor, LaneCliOptions, laneTarget, laneWorkerOptions, prepareLane } from './lane';
 import { runInitWizard } from './init-wizard';
 import { UsageError } from './usage-error';
 
@@ -81,12 +80,7 @@ export function registerLaneCommands(program: Command): void {
     .action(async (o: LaneCliOptions & { once?: boolean; maxCycles?: number; json?: boolean }) => {
       const lane = prepareLane(o);
       if (!o.json) for (const line of bannerLines(lane)) process.stderr.write(`${line}\n`);
-      const input: TradingCycleInput = {
-        lane: lane.identity,
-        cycleIntervalSeconds: lane.ctx.config.trading.cycle_interval_seconds,
-        banner: lane.banner,
-        ...(o.once ? { maxCycles: 1 } : o.maxCycles ? { maxCycles: o.maxCycles } : {}),
-      };
+      const input = cycleInputFor(lane, o.once ? { maxCycles: 1 } : o.maxCycles ? { maxCycles: o.maxCycles } : {});
       const { client, close } = await connectClient(lane.temporal);
       try {
         const handle = await client.workflow.start(WORKFLOW_TYPE, {

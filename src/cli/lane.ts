@@ -21,7 +21,7 @@ import {
 } from '../config';
 import type { ExternalControl } from '../domain/control';
 import { formatDollars } from '../domain/fixed';
-import type { LaneIdentity, StartupBanner } from '../workflows/definitions';
+import type { LaneIdentity, StartupBanner, TradingCycleInput } from '../workflows/definitions';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { LaneWorkerOptions } from '../worker';
@@ -179,6 +179,11 @@ export function laneWorkerOptions(p: PreparedLane, logger: Logger, connection: N
     connection,
     namespace: p.temporal.namespace,
   };
+}
+
+/** The workflow input of a prepared lane (what `start` and `up` send). */
+export function cycleInputFor(p: PreparedLane, extra: Pick<TradingCycleInput, 'maxCycles'> = {}): TradingCycleInput {
+  return { lane: p.identity, cycleIntervalSeconds: p.ctx.config.trading.cycle_interval_seconds, banner: p.banner, ...extra };
 }
 
 export { formatIssues };

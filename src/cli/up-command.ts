@@ -10,8 +10,8 @@ import { createLogger } from '../observability/logger';
 import { installTemporalRuntimeLogging } from '../observability/temporal-runtime';
 import { startSimulator } from '../sim';
 import { createLaneWorker, LaneWorker, runUntilSignalled } from '../worker';
-import { TradingCycleInput, WORKFLOW_TYPE } from '../workflows/definitions';
-import { addLaneOptions, bannerLines, LaneCliOptions, laneWorkerOptions, PreparedLane, prepareLane } from './lane';
+import { WORKFLOW_TYPE } from '../workflows/definitions';
+import { addLaneOptions, bannerLines, cycleInputFor, LaneCliOptions, laneWorkerOptions, PreparedLane, prepareLane } from './lane';
 
 interface UpOptions extends LaneCliOptions {
   simPort?: number;
@@ -70,11 +70,7 @@ async function startOrAttach(lane: PreparedLane): Promise<void> {
   const conn = await Connection.connect({ address: lane.temporal.address });
   try {
     const client = new Client({ connection: conn, namespace: lane.temporal.namespace });
-    const input: TradingCycleInput = {
-      lane: lane.identity,
-      cycleIntervalSeconds: lane.ctx.config.trading.cycle_interval_seconds,
-      banner: lane.banner,
-    };
+    const input = cycleInputFor(lane);
     try {
       await client.workflow.start(WORKFLOW_TYPE, { workflowId: lane.ctx.lane, taskQueue: lane.ctx.lane, args: [input] });
       process.stderr.write(`  started workflow ${lane.ctx.lane}\n`);
