@@ -77,10 +77,15 @@ export function registerLaneCommands(program: Command): void {
     .option('--once', 'run exactly one cycle, then complete')
     .option('--max-cycles <n>', 'complete after n cycles', positiveInt('--max-cycles'))
     .option('--json', 'print the started workflow as JSON')
-    .action(async (o: LaneCliOptions & { once?: boolean; maxCycles?: number; json?: boolean }) => {
+    .option('--print-input', 'print the workflow input as JSON and exit (for `temporal workflow start --input-file`)')
+    .action(async (o: LaneCliOptions & { once?: boolean; maxCycles?: number; json?: boolean; printInput?: boolean }) => {
       const lane = prepareLane(o);
-      if (!o.json) for (const line of bannerLines(lane)) process.stderr.write(`${line}\n`);
       const input = cycleInputFor(lane, o.once ? { maxCycles: 1 } : o.maxCycles ? { maxCycles: o.maxCycles } : {});
+      if (o.printInput) {
+        process.stdout.write(`${JSON.stringify(input, null, 2)}\n`);
+        return;
+      }
+      if (!o.json) for (const line of bannerLines(lane)) process.stderr.write(`${line}\n`);
       const { client, close } = await connectClient(lane.temporal);
       try {
         const handle = await client.workflow.start(WORKFLOW_TYPE, {

@@ -5,10 +5,11 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
 import fs from 'node:fs';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
-import { createLocalEnv } from '../helpers/temporal';
+import { createLocalEnv, temporalCliPath } from '../helpers/temporal';
 import { CLI, runCli } from '../helpers/cli';
 import { tempDir } from '../helpers/lane';
 import { prepareLane, killSourceReader } from '../../src/cli/lane';
@@ -17,6 +18,7 @@ import { silentLogger } from '../../src/observability/logger';
 import { openStore } from '../../src/store';
 import { statusQuery } from '../../src/workflows/definitions';
 
+const execFileAsync = promisify(execFile);
 let env: TestWorkflowEnvironment;
 let lw: LaneWorker;
 let running: Promise<void>;
@@ -256,5 +258,29 @@ describe('lane commands (real CLI, real Temporal)', () => {
     expect(r.stderr).not.toMatch(/simulator:/);
     expect(r.stderr).not.toMatch(/overrides: .*--kalshi-base-url/);
     await env.client.workflow.getHandle('kalshi-autopilot-demo-dry-run').terminate('test done');
+  });
+
+  it('the plain temporal CLI can drive the lane: start with the printed input, query status, signal the kill switch', async () => {
+    const handle = env.client.workflow.getHandle('kalshi-autopilot-sim-dry-run');
+    await handle.terminate('make room for a temporal-CLI start').catch(() => undefined);
+    const printed = await cli(['start', '--print-input']);
+    expect(printed.code).toBe(0);
+    const inputFile = path.join(cwd, 'input.json');
+    fs.writeFileSync(inputFile, printed.stdout);
+    expect(JSON.parse(printed.stdout).lane).toMatchObject({ lane: 'kalshi-autopilot-sim-dry-run', mode: 'dry-run', env: 'sim' });
+    // Asynchronously: the lane's worker runs in this very process and must keep answering meanwhile.
+    const temporal = async (...args: string[]) => (await execFileAsync(temporalCliPath(), [...args, '--address', address], { encoding: 'utf8' })).stdout;
+    await temporal('workflow', 'start', '--type', 'tradingCycle', '--task-queue', 'kalshi-autopilot-sim-dry-run',
+      '--workflow-id', 'kalshi-autopilot-sim-dry-run', '--input-file', inputFile);
+    let status: { cycle: number } = { cycle: 0 };
+    for (let i = 0; i < 100 && status.cycle < 1; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = JSON.parse(await temporal('workflow', 'query', '--workflow-id', 'kalshi-autopilot-sim-dry-run', '--type', 'status', '--output', 'json')).queryResult[0];
+    }
+    expect(status.cycle).toBe(1);
+    await temporal('workflow', 'signal', '--workflow-id', 'kalshi-autopilot-sim-dry-run', '--name', 'killSwitch', '--input', '{"engaged":true,"reason":"manual"}');
+    const after = await handle.query(statusQuery);
+    expect(after.control.killSwitch).toMatchObject({ engaged: true, reason: 'manual', source: 'signal' });
+    expect(after.errors.total).toBe(0); // the worker accepted the temporal-CLI-started workflow (same config hash)
   });
 });
