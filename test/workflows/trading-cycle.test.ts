@@ -302,6 +302,27 @@ describe('tradingCycle', () => {
   });
 });
 
+describe('a week unattended', () => {
+  it('runs 168 hourly cycles over 7 days of workflow time, handing over to fresh runs, one first-run id throughout', async () => {
+    const id = testIdentity();
+    const lw = await startLaneWorker(env, bundle, id);
+    const result = await lw.worker.runUntil(async () => {
+      const h = await start(cycleInput(id, { maxCycles: 168, cycleIntervalSeconds: 3600 }));
+      return (await h.result()) as TradingCycleResult;
+    });
+    expect(result.cycles).toBe(168);
+    const rows = cycleRows(lw.dbPath);
+    expect(rows).toHaveLength(168);
+    expect(rows.every((r) => r.outcome === 'completed')).toBe(true);
+    expect(new Set(rows.map((r) => r.first_run_id))).toEqual(new Set([result.firstRunId]));
+    expect(new Set(rows.map((r) => r.run_id)).size).toBe(2); // 100 cycles per run, then continue-as-new
+    const db = new BetterSqlite3(lw.dbPath, { readonly: true });
+    const span = db.prepare('SELECT MAX(started_at_ms) - MIN(started_at_ms) AS s FROM cycles').get() as { s: number };
+    db.close();
+    expect(span.s).toBeGreaterThanOrEqual(167 * 3600_000); // a week of workflow (logical) time
+  }, 180_000);
+});
+
 describe('continue-as-new carries every piece of durable control state', () => {
   async function runAcross(input: TradingCycleInput, mid?: (h: Awaited<ReturnType<typeof start>>) => Promise<void>) {
     const lw = await startLaneWorker(env, bundle, input.lane);
