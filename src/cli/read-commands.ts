@@ -326,9 +326,15 @@ export function registerReadCommands(program: Command, deps: ReadCommandDeps = {
   });
 
   common(program.command('exchange-status').description('is the exchange / trading active')).action(async (opts: CommonOpts) => {
-    const s = await makeClient(opts, false, 'exchange-status').getExchangeStatus();
-    emit(opts, exchangeStatusJson(s), () =>
-      renderTable(['EXCHANGE ACTIVE', 'TRADING ACTIVE', 'RESUME'], [[String(s.exchangeActive), String(s.tradingActive), s.estimatedResumeTime]]),
+    const client = makeClient(opts, false, 'exchange-status');
+    const s = await client.getExchangeStatus();
+    // Derived, not an exchange field: how far this machine's clock is from the exchange's (its Date header).
+    const skew = client.clockSkewMs();
+    emit(opts, { ...exchangeStatusJson(s), clock_skew_ms: skew }, () =>
+      renderTable(
+        ['EXCHANGE ACTIVE', 'TRADING ACTIVE', 'RESUME', 'CLOCK SKEW'],
+        [[String(s.exchangeActive), String(s.tradingActive), s.estimatedResumeTime, skew === null ? null : `${skew} ms`]],
+      ),
     );
   });
 }
