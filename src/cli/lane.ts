@@ -10,13 +10,11 @@ import {
   ConfigError,
   defaultDbPath,
   laneName,
-  formatIssues,
   killSwitchFromEnv,
   killSwitchFromFile,
   loadConfig,
   resolveRunContext,
   RunContext,
-  RunFlags,
   Secrets,
 } from '../config';
 import type { ExternalControl } from '../domain/control';
@@ -51,10 +49,6 @@ export function addLaneOptions(cmd: Command): Command {
     .option('--namespace <ns>', 'Temporal namespace (env TEMPORAL_NAMESPACE, default "default")');
 }
 
-export function runFlagsFrom(o: LaneCliOptions): RunFlags {
-  return runFlagsFromOptions(o);
-}
-
 export interface PreparedLane {
   ctx: RunContext;
   secrets: Secrets;
@@ -75,7 +69,7 @@ export function temporalTarget(o: Pick<LaneCliOptions, 'temporalAddress' | 'name
 export function prepareLane(o: LaneCliOptions, opts: { validate?: boolean; env?: NodeJS.ProcessEnv; cwd?: string } = {}): PreparedLane {
   const env = opts.env ?? process.env;
   const loaded = loadConfig({ configPath: o.config, env, cwd: opts.cwd });
-  const ctx = resolveRunContext(loaded, runFlagsFrom(o));
+  const ctx = resolveRunContext(loaded, runFlagsFromOptions(o));
   const warnings = opts.validate === false ? [] : assertValidForMode(ctx, loaded.secrets).map((w) => `${w.path}: ${w.message}`);
   return {
     ctx,
@@ -186,4 +180,3 @@ export function cycleInputFor(p: PreparedLane, extra: Pick<TradingCycleInput, 'm
   return { lane: p.identity, cycleIntervalSeconds: p.ctx.config.trading.cycle_interval_seconds, banner: p.banner, ...extra };
 }
 
-export { formatIssues };
