@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkerOptions } from '@temporalio/worker';
 import { createLaneWorker, LaneWorker } from '../../src/worker';
+import { openStore, Store } from '../../src/store';
 import { silentLogger } from '../../src/observability/logger';
 import type { ExternalControl } from '../../src/domain/control';
 import type { LaneIdentity, StartupBanner, TradingCycleInput } from '../../src/workflows/definitions';
@@ -54,4 +55,14 @@ export async function startLaneWorker(
     workflowBundle,
   });
   return Object.assign(lw, { dbPath, killSources });
+}
+
+/** Open a test lane's DB (sim, dry-run) without the worker lock, run `fn`, close it. */
+export function withLaneStore<T>(dbPath: string, fn: (store: Store) => T): T {
+  const store = openStore({ path: dbPath, mode: 'dry-run', env: 'sim' });
+  try {
+    return fn(store);
+  } finally {
+    store.close();
+  }
 }

@@ -7,9 +7,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createTimeSkippingEnv } from '../helpers/temporal';
-import { cycleInput, startLaneWorker, tempDir, testIdentity } from '../helpers/lane';
+import { cycleInput, startLaneWorker, tempDir, testIdentity, withLaneStore } from '../helpers/lane';
 import { workflowsPath } from '../../src/worker';
-import { openStore } from '../../src/store';
 import { registerSecret } from '../../src/observability/redact';
 import { applyKillSwitch, initialControlState, latchHalt } from '../../src/domain/control';
 import {
@@ -111,9 +110,7 @@ describe('tradingCycle', () => {
       expect(s.lastCycle?.outcome).toBe('completed');
       await h.terminate('test done');
     });
-    const ctl = openStore({ path: lw.dbPath, mode: 'dry-run', env: 'sim' });
-    const events = ctl.control.events().map((e) => e.detail.paused);
-    ctl.close();
+    const events = withLaneStore(lw.dbPath, (db) => db.control.events().map((e) => e.detail.paused));
     expect(events).toContain(true); // the pause was persisted
     expect(events[0]).toBe(false); // and so was the resume (newest first)
   });
@@ -130,9 +127,7 @@ describe('tradingCycle', () => {
       expect(s.cycle).toBe(1);
       expect(s.control.killSwitch).toMatchObject({ engaged: true, reason: 'operator test', source: 'signal', cancelResting: true });
       expect(s.tradingBlockedBy).toBe('kill_switch_guard');
-      const store = openStore({ path: lw.dbPath, mode: 'dry-run', env: 'sim' });
-      const row = store.control.read();
-      store.close();
+      const row = withLaneStore(lw.dbPath, (db) => db.control.read());
       expect(row?.killSwitch).toMatchObject({ engaged: true, reason: 'operator test', source: 'signal' });
       expect(row?.updatedBy).toBe('workflow');
 
@@ -163,12 +158,12 @@ describe('tradingCycle', () => {
     const id2 = testIdentity();
     const lw2 = await startLaneWorker(env, bundle, id2);
     // The CLI engaged the switch while the workflow was not running (written as 'cli', not by the workflow).
-    const offline = openStore({ path: lw2.dbPath, mode: 'dry-run', env: 'sim' });
-    offline.control.write(
-      { ...initialControlState(), killSwitch: { engaged: true, reason: 'offline stop', source: 'cli', atMs: 1, cancelResting: false } },
-      1, 'cli',
+    withLaneStore(lw2.dbPath, (db) =>
+      db.control.write(
+        { ...initialControlState(), killSwitch: { engaged: true, reason: 'offline stop', source: 'cli', atMs: 1, cancelResting: false } },
+        1, 'cli',
+      ),
     );
-    offline.close();
     await lw2.worker.runUntil(async () => {
       const h = await start(cycleInput(id2, { maxCycles: 1 }));
       const r = (await h.result()) as TradingCycleResult;
@@ -213,14 +208,12 @@ describe('tradingCycle', () => {
       const h = await start(cycleInput(id, { cycleIntervalSeconds: 3600 }));
       await env.sleep('10 seconds');
       // The CLI engages the switch in the DB while its signal does not get through (Temporal blip).
-      const cli = openStore({ path: lw.dbPath, mode: 'dry-run', env: 'sim' });
-      cli.control.write(applyKillSwitch(cli.control.readOrInitial(), { engaged: true, reason: 'cli while offline' }, 'cli', 5), 5, 'cli');
-      cli.close();
+      withLaneStore(lw.dbPath, (db) =>
+        db.control.write(applyKillSwitch(db.control.readOrInitial(), { engaged: true, reason: 'cli while offline' }, 'cli', 5), 5, 'cli'),
+      );
       await h.signal(pauseSignal); // the workflow writes its control state now
       await env.sleep('5 seconds');
-      const db = openStore({ path: lw.dbPath, mode: 'dry-run', env: 'sim' });
-      const row = db.control.read();
-      db.close();
+      const row = withLaneStore(lw.dbPath, (db) => db.control.read());
       expect(row).toMatchObject({ paused: true, updatedBy: 'workflow', killSwitch: { engaged: true, reason: 'cli while offline', source: 'cli' } });
       const s = await h.query(statusQuery);
       expect(s.control.killSwitch).toMatchObject({ engaged: true, reason: 'cli while offline' });
@@ -256,9 +249,9 @@ describe('tradingCycle', () => {
   it('a fresh workflow adopts the pause and latched halts an earlier execution left in the DB', async () => {
     const id = testIdentity();
     const lw = await startLaneWorker(env, bundle, id);
-    const earlier = openStore({ path: lw.dbPath, mode: 'dry-run', env: 'sim' });
-    earlier.control.write({ ...latchHalt(initialControlState(), 'daily_loss_guard', 'lost 10%', 1), paused: true }, 1, 'workflow');
-    earlier.close();
+    withLaneStore(lw.dbPath, (db) =>
+      db.control.write({ ...latchHalt(initialControlState(), 'daily_loss_guard', 'lost 10%', 1), paused: true }, 1, 'workflow'),
+    );
     await lw.worker.runUntil(async () => {
       const r = (await (await start(cycleInput(id, { maxCycles: 1 }))).result()) as TradingCycleResult;
       expect(r.control.paused).toBe(true);
@@ -331,9 +324,7 @@ describe('continue-as-new carries every piece of durable control state', () => {
       // Signal the lane (latest run), not the first run, which has already handed over.
       if (mid) await mid(env.client.workflow.getHandle(input.lane.lane) as never);
       const result = (await h.result()) as TradingCycleResult;
-      const db = openStore({ path: lw.dbPath, mode: 'dry-run', env: 'sim' });
-      const dbControl = db.control.read();
-      db.close();
+      const dbControl = withLaneStore(lw.dbPath, (db) => db.control.read());
       return { h, result, rows: cycleRows(lw.dbPath), dbControl };
     });
   }
