@@ -11,7 +11,8 @@
  *   killSwitchFromEnv(env, varName), killSwitchFromFile(path, readFile?) → { engaged, source, reason }
  *   setConfigValue(path, 'a.b.c', rawValue), setConfigValues(path, [[key, value]…])  validated, atomic writes
  *   parseCsvList(flagName, value)                           for --series-tickers / --event-tickers / --market-ids
- *   configHash(config), canonicalJson(v), secretStatus(secrets), ConfigError { issues: {path, message}[] }
+ *   configHash(config, { schema?, defaultsVersion? })     only non-default values + CONFIG_DEFAULTS_VERSION (upgrade-stable)
+ *   canonicalJson(v), nonDefaultValues(v, defaults), secretStatus(secrets), ConfigError { issues: {path, message}[] }
  *
  * Types: Config, Secrets, RunContext, RunMode, KalshiEnv, RunFlags, ConfigIssue. Nothing here reads stdin or prompts.
  */

@@ -2,8 +2,9 @@
  * The one immutable run mode (origin bug B2: a `--dry-run` flag once reached a live executor).
  *
  * `resolveRunContext(loaded, flags)` is called once, before anything is constructed. It folds the CLI flags into the
- * config (flags win), derives the lane, the DB path and the config hash from the *effective* config, converts money to
- * fixed point, and returns a deep-frozen RunContext. Nothing downstream reads `trading.dry_run` or the flags again.
+ * config (flags win), derives the lane, the DB path and the config hash (of its non-default values) from the
+ * *effective* config, converts money to fixed point, and returns a deep-frozen RunContext. Nothing downstream reads
+ * `trading.dry_run` or the flags again.
  */
 import * as nodePath from 'node:path';
 import { dollarsFromConfigNumber, Micros } from '../domain/fixed';
@@ -87,7 +88,10 @@ interface RunContextShape {
   dbPathSource: 'derived' | 'config' | 'flag';
   /** Absolute heartbeat file path. */
   heartbeatPath: string;
-  /** sha256 (16 hex) of the effective config (after overrides, without secrets). */
+  /**
+   * sha256 (16 hex) of the effective config's values that differ from the schema's defaults (after overrides, without
+   * secrets), plus CONFIG_DEFAULTS_VERSION: a release that only adds keys with defaults keeps it (see `configHash`).
+   */
   configHash: string;
   configPath: string;
   configFileExists: boolean;
