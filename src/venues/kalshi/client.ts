@@ -21,6 +21,10 @@ import {
 } from './requests';
 import type * as T from './types';
 import * as W from './wire-schemas';
+import { toBatchCancel, toBatchCreate } from './batch';
+import type { EventFilters, FillFilters, MarketFilters, OrderFilters, PositionFilters, SettlementFilters, TradeFilters } from './filters';
+
+export type { EventFilters, FillFilters, MarketFilters, OrderFilters, PositionFilters, SettlementFilters, TradeFilters } from './filters';
 
 export interface KalshiClientOptions {
   env: KalshiEnv;
@@ -46,37 +50,6 @@ export type WriteResult<V> =
   | { outcome: 'rejected'; error: KalshiApiError }
   | { outcome: 'already_exists'; error: KalshiApiError }
   | { outcome: 'unknown'; error: KalshiApiError | KalshiTransportError | KalshiParseError };
-
-export interface MarketFilters {
-  status?: T.MarketStatusFilter;
-  seriesTicker?: string;
-  eventTicker?: string;
-  tickers?: readonly string[];
-  /** Page size (1–1000). */
-  limit?: number;
-  minCloseTs?: number;
-  maxCloseTs?: number;
-  minCreatedTs?: number;
-  maxCreatedTs?: number;
-  minSettledTs?: number;
-  maxSettledTs?: number;
-  minUpdatedTs?: number;
-  mveFilter?: 'only' | 'exclude';
-}
-
-export interface EventFilters {
-  status?: Exclude<T.MarketStatusFilter, 'paused'>;
-  seriesTicker?: string;
-  withNestedMarkets?: boolean;
-  limit?: number;
-  minCloseTs?: number;
-}
-
-export interface TradeFilters { ticker?: string; minTs?: number; maxTs?: number; limit?: number }
-export interface OrderFilters { ticker?: string; eventTicker?: string; minTs?: number; maxTs?: number; status?: T.OrderStatus; limit?: number; subaccount?: number }
-export interface FillFilters { ticker?: string; orderId?: string; minTs?: number; maxTs?: number; limit?: number; subaccount?: number }
-export interface SettlementFilters { ticker?: string; eventTicker?: string; minTs?: number; maxTs?: number; limit?: number; subaccount?: number }
-export interface PositionFilters { ticker?: string; eventTicker?: string; countFilter?: readonly ('position' | 'total_traded')[]; limit?: number; subaccount?: number }
 
 function checkLimit(limit: number | undefined, max: number): number | undefined {
   if (limit === undefined) return undefined;
@@ -414,7 +387,14 @@ export class KalshiClient {
    */
   createOrder(input: CreateOrderInput): Promise<WriteResult<T.CreateOrderAck>> {
     const body = buildCreateOrderBody(input);
-    return this.send('POST', '/portfolio/events/orders', 'POST /portfolio/events/orders', body, W.CreateOrderAckWire, P.toCreateAck);
+    return this.send('POST', '/portfolio/events/orders', 'POST /portfolio/events/orders', body, W.CreateOrderAckWire, (w) => {
+      const ack = P.toCreateAck(w);
+      // An ack naming another client_order_id describes some other order: ours may or may not exist (unknown).
+      if (ack.clientOrderId !== null && ack.clientOrderId !== input.clientOrderId) {
+        throw new KalshiParseError(`create ack names client_order_id ${JSON.stringify(ack.clientOrderId)}, sent ${JSON.stringify(input.clientOrderId)}`);
+      }
+      return ack;
+    });
   }
 
   cancelOrder(orderId: string, opts: { subaccount?: number } = {}): Promise<WriteResult<T.CancelAck>> {
@@ -438,11 +418,12 @@ export class KalshiClient {
   batchCreateOrders(inputs: readonly CreateOrderInput[]): Promise<WriteResult<T.BatchCreateItem[]>> {
     if (inputs.length === 0) throw new RangeError('batch create needs at least one order');
     const body = { orders: inputs.map(buildCreateOrderBody) };
-    return this.send('POST', '/portfolio/events/orders/batched', 'POST /portfolio/events/orders/batched', body, W.BatchCreateAckWire, P.toBatchCreate, { items: inputs.length });
+    return this.send('POST', '/portfolio/events/orders/batched', 'POST /portfolio/events/orders/batched', body, W.BatchCreateAckWire,
+      (w) => toBatchCreate(w, inputs.map((i) => i.clientOrderId)), { items: inputs.length });
   }
 
   batchCancelOrders(orders: readonly { orderId: string; subaccount?: number }[]): Promise<WriteResult<T.BatchCancelItem[]>> {
     const body = buildBatchCancelBody(orders);
-    return this.send('DELETE', '/portfolio/events/orders/batched', 'DELETE /portfolio/events/orders/batched', body, W.BatchCancelAckWire, P.toBatchCancel, { items: orders.length });
+    return this.send('DELETE', '/portfolio/events/orders/batched', 'DELETE /portfolio/events/orders/batched', body, W.BatchCancelAckWire, toBatchCancel, { items: orders.length });
   }
 }

@@ -139,21 +139,59 @@ function detailsOf(v: unknown): string | null {
 }
 
 /**
- * Classify the result of one call.
- * - 2xx → ok
+ * Classify the result of one call. Only a KNOWN refusal is `rejected`; anything we cannot place is `unknown`, which
+ * never silently becomes rejected (the order may exist).
+ * - 2xx → ok (the caller still has to read the body; an unreadable 2xx is unknown)
  * - 409 order_already_exists → already_exists (the order was placed before; reconcile, never re-place)
- * - 408, any 5xx, and transport failures (timeout, dropped connection) → unknown
- * - any other 4xx (incl. 429, which Kalshi refuses without executing) → rejected
+ * - rejected (the exchange refused without executing): 400 (validation), 401 (auth, checked before anything runs),
+ *   403, 404, 409 with a readable code other than order_already_exists, 410 (legacy endpoint), 429 (rate limit)
+ * - unknown: transport failures (timeout, dropped connection), 408, any 5xx, a 409 whose code we could not read (it
+ *   could be order_already_exists), and every status not listed above (1xx/3xx/402/405/422/…)
  */
 export function classifyOutcome(result: { status: number; code?: string } | KalshiTransportError): CallOutcome {
   if (result instanceof KalshiTransportError) return 'unknown';
   const { status, code } = result;
   if (status >= 200 && status < 300) return 'ok';
-  if (status === 409 && code !== undefined && codeMatches(code, 'order_already_exists')) return 'already_exists';
-  if (status === 408 || status >= 500) return 'unknown';
-  if (status >= 400) return 'rejected';
-  // 1xx/3xx should never reach us (fetch follows redirects); treat as unknown, never as success.
+  if (status === 409) {
+    if (code === undefined || code === '' || isFallbackCode(status, code)) return 'unknown';
+    return codeMatches(code, 'order_already_exists') ? 'already_exists' : 'rejected';
+  }
+  if (REFUSAL_STATUSES.has(status)) return 'rejected';
   return 'unknown';
+}
+
+const REFUSAL_STATUSES: ReadonlySet<number> = new Set([400, 401, 403, 404, 410, 429]);
+
+/** The code parseErrorBody invents when the body named none (`http_409`). */
+export function isFallbackCode(status: number, code: string): boolean {
+  return code === `http_${status}`;
+}
+
+/**
+ * Per-item error codes (batch create items carry `{code, message, details}` and no HTTP status) that are known
+ * refusals: nothing was placed for that item. Source: kalshi-api.md §4.6, §4.9, §6 and the recorded fixtures.
+ */
+export const KNOWN_REFUSAL_CODES: readonly string[] = [
+  // 400 validation / business rejects
+  'invalid_order', 'invalid_price', 'insufficient_balance', 'invalid_order_size', 'available_balance_too_low',
+  'order_side_mismatch', 'order_ticker_mismatch', 'order_id_and_client_order_id_mismatch', 'bad_request', 'invalid_parameters',
+  // 404
+  'not_found',
+  // 409 refusals
+  'fill_or_kill_insufficient_resting_volume', 'market_closed', 'trading_is_paused',
+  // 410
+  'deprecated_v1_order_endpoint',
+];
+
+/**
+ * Outcome of one batch-create item error by its code: order_already_exists → already_exists; a known refusal code
+ * (exact, or followed by `:` for dynamic suffixes) → rejected; a missing code, internal errors and any code we do not
+ * know → unknown.
+ */
+export function classifyItemError(code: string | null | undefined): 'rejected' | 'already_exists' | 'unknown' {
+  if (!code) return 'unknown';
+  if (codeMatches(code, 'order_already_exists')) return 'already_exists';
+  return KNOWN_REFUSAL_CODES.some((k) => code === k || code.startsWith(`${k}:`)) ? 'rejected' : 'unknown';
 }
 
 /** Errors that a read may retry (with backoff). */

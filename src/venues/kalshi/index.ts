@@ -36,7 +36,8 @@ export { resolveBaseUrl, assertEnvMatchesHost, isKalshiEnv, KalshiEnvError, DEFA
 export type { KalshiEnv } from './env';
 export {
   KalshiApiError, KalshiTransportError, KalshiParseError, KalshiCredentialsRequiredError, KalshiUnknownKeyError, classifyOutcome,
-  parseErrorBody, codeMatches, isUnknownKeyError, isRetryableRead, RATE_LIMITED_CODE,
+  parseErrorBody, codeMatches, isUnknownKeyError, isRetryableRead, RATE_LIMITED_CODE, classifyItemError, KNOWN_REFUSAL_CODES,
+  isFallbackCode,
 } from './errors';
 export type { CallOutcome } from './errors';
 export { toWireDirection, fromWireDirection, DirectionError } from './direction';

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { complement, FixedPointError, parseCount, parseDollars, ONE_DOLLAR, Micros, Centis } from '../../domain/fixed';
 import { multiplierToPpm, type FeeType } from '../../domain/fees';
 import { fromWireDirection } from './direction';
-import { KalshiParseError, codeMatches } from './errors';
+import { KalshiParseError } from './errors';
 import * as W from './wire-schemas';
 import type * as T from './types';
 
@@ -319,34 +319,6 @@ export function toAmendAck(w: z.infer<typeof W.AmendAckWire>): T.AmendAck {
 
 export function toDecreaseAck(w: z.infer<typeof W.DecreaseAckWire>): T.DecreaseAck {
   return { orderId: w.order_id, clientOrderId: w.client_order_id ? w.client_order_id : null, remainingCount: parseCount(w.remaining_count, 'remaining_count'), tsMs: nz(w.ts_ms) };
-}
-
-function itemError(e: { code?: string | null; message?: string | null; details?: unknown } | null | undefined): T.BatchItemError | null {
-  if (!e) return null;
-  const code = e.code || 'unknown_error';
-  return { code, message: e.message || code, details: e.details == null ? null : typeof e.details === 'string' ? e.details : JSON.stringify(e.details) };
-}
-
-export function toBatchCreate(w: z.infer<typeof W.BatchCreateAckWire>): T.BatchCreateItem[] {
-  return w.orders.map((o) => {
-    const error = itemError(o.error);
-    if (error) {
-      return { clientOrderId: nz(o.client_order_id), ack: null, error, outcome: codeMatches(error.code, 'order_already_exists') ? 'already_exists' : 'rejected' };
-    }
-    if (!o.order_id || o.fill_count == null || o.remaining_count == null) fail('batch create item without error lacks order_id/fill_count/remaining_count');
-    const ack = toCreateAck({ ...o, order_id: o.order_id, fill_count: o.fill_count, remaining_count: o.remaining_count });
-    return { clientOrderId: ack.clientOrderId, ack, error: null, outcome: 'ok' };
-  });
-}
-
-export function toBatchCancel(w: z.infer<typeof W.BatchCancelAckWire>): T.BatchCancelItem[] {
-  return w.orders.map((o) => ({
-    orderId: o.order_id,
-    clientOrderId: o.client_order_id ? o.client_order_id : null,
-    reducedBy: optCount(o.reduced_by, 'reduced_by') ?? 0,
-    tsMs: nz(o.ts_ms),
-    error: itemError(o.error),
-  }));
 }
 
 export function toOrderGroup(w: z.infer<typeof W.OrderGroupWire>): T.OrderGroup {

@@ -280,7 +280,8 @@ export interface BatchCreateItem {
   ack: CreateOrderAck | null;
   /** Per-item error; `already_exists` when its code is order_already_exists. */
   error: BatchItemError | null;
-  outcome: 'ok' | 'rejected' | 'already_exists';
+  /** rejected only for a known refusal code; a missing/internal/unfamiliar code is unknown (the order may exist). */
+  outcome: 'ok' | 'rejected' | 'already_exists' | 'unknown';
 }
 
 export interface BatchCancelItem {
