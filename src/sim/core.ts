@@ -28,7 +28,7 @@ export interface ReceivedOrder {
   received_at_ms: number;
   wall_ms: number;
   status: number;
-  outcome: 'created' | 'rejected' | 'timed_out_after_create';
+  outcome: 'created' | 'rejected' | 'timed_out_after_create' | 'created_then_500';
   error_code: string | null;
   order_id: string | null;
 }

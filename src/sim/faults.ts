@@ -5,12 +5,16 @@
 import { Rng, rngFor } from './prng';
 
 export interface Faults {
-  /** Probability a Kalshi API request gets a 500. */
+  /** Probability a Kalshi API request gets a 500 before anything runs (nothing is executed). */
   error5xxRate: number;
   fail5xxNext: number;
   /** Probability a create is executed but its response never arrives. */
   timeoutCreateRate: number;
   timeoutNextCreates: number;
+  /** Probability a create is executed and then answered 500 (the response that tempts clients to re-send). */
+  createThen500Rate: number;
+  /** The next N creates are executed, then answered 500. */
+  createThen500Next: number;
   /** 'destroy' resets the socket; 'hold' never answers (until the client gives up or the sim closes). */
   timeoutMode: 'destroy' | 'hold';
   /** The next N API requests get 429. */
@@ -25,11 +29,11 @@ export interface Faults {
 }
 
 export const NO_FAULTS: Faults = {
-  error5xxRate: 0, fail5xxNext: 0, timeoutCreateRate: 0, timeoutNextCreates: 0, timeoutMode: 'destroy',
+  error5xxRate: 0, fail5xxNext: 0, timeoutCreateRate: 0, timeoutNextCreates: 0, createThen500Rate: 0, createThen500Next: 0, timeoutMode: 'destroy',
   burst429: 0, readLagMs: 0, malformedRate: 0, malformNext: 0, clockSkewMs: 0,
 };
 
-const NUMERIC: Array<keyof Faults> = ['error5xxRate', 'fail5xxNext', 'timeoutCreateRate', 'timeoutNextCreates', 'burst429', 'readLagMs', 'malformedRate', 'malformNext', 'clockSkewMs'];
+const NUMERIC: Array<keyof Faults> = ['error5xxRate', 'fail5xxNext', 'timeoutCreateRate', 'timeoutNextCreates', 'createThen500Rate', 'createThen500Next', 'burst429', 'readLagMs', 'malformedRate', 'malformNext', 'clockSkewMs'];
 
 export class FaultState {
   faults: Faults = { ...NO_FAULTS };
@@ -86,6 +90,14 @@ export class FaultState {
       return true;
     }
     return this.roll(this.faults.timeoutCreateRate);
+  }
+
+  takeCreateThen500(): boolean {
+    if (this.faults.createThen500Next > 0) {
+      this.faults.createThen500Next--;
+      return true;
+    }
+    return this.roll(this.faults.createThen500Rate);
   }
 
   takeMalformed(): boolean {

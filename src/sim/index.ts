@@ -6,8 +6,8 @@
  *   sim.rootUrl            // http://127.0.0.1:PORT  (oracle at /sim-oracle/v1/fair-values, admin at /__sim/...)
  *   sim.nowMs()            // market-life clock (manual, or wall time + offsets)
  *   sim.setTime(ms) / sim.advance(ms)   // move market life: liquidity ticks, GTC expirations, closes, settlements
- *   sim.setFaults({ error5xxRate, fail5xxNext, timeoutCreateRate, timeoutNextCreates, timeoutMode, burst429,
- *                   readLagMs, malformedRate, malformNext, clockSkewMs })
+ *   sim.setFaults({ error5xxRate, fail5xxNext, timeoutCreateRate, timeoutNextCreates, createThen500Rate,
+ *                   createThen500Next, timeoutMode, burst429, readLagMs, malformedRate, malformNext, clockSkewMs })
  *   sim.listOrders()       // every order request received: client_order_id, time, status, outcome, order_id
  *   sim.forceSettle(ticker, 'yes' | 'no')   // close + determine + finalize now (payouts to /portfolio/settlements)
  *   sim.addKey(keyId, publicKeyPem); sim.setBalance(keyId, micros); sim.reset(); await sim.close();

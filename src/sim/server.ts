@@ -1,7 +1,7 @@
 /**
  * node:http server: /trade-api/v2 (the Kalshi API), /sim-oracle/v1 (fair values, on by default), /__sim (admin,
- * off by default). Applies faults (429 bursts, 5xx, accepted-then-timed-out creates, malformed bodies), auth and
- * token-bucket rate limits, then the route handler.
+ * off by default). Applies faults (429 bursts, 5xx before or after a create executes, accepted-then-timed-out creates,
+ * malformed bodies), auth and token-bucket rate limits, then the route handler.
  */
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -103,6 +103,11 @@ export function createSimServer(core: SimCore): SimServer {
       if (core.faults.faults.timeoutMode === 'hold') held.add(req.socket);
       else req.socket.destroy();
       return;
+    }
+    if (route.create && r.status >= 200 && r.status < 300 && core.faults.takeCreateThen500()) {
+      // Executed, then a 500: the order exists although the client is told the call failed.
+      for (const row of ctx.received) if (row.order_id) row.outcome = 'created_then_500';
+      return send(res, { status: 500, body: errors.internal().body });
     }
     send(res, r, r.status >= 200 && r.status < 300 && core.faults.takeMalformed());
   }
