@@ -1,5 +1,5 @@
 /**
- * Request authentication exactly as the exchange does it: RSA-PSS (SHA-256, MGF1-SHA-256) over
+ * Request authentication exactly as the exchange does it: RSA-PSS (SHA-256, MGF1-SHA-256, salt length 32) over
  * timestamp_ms + METHOD + full path (with /trade-api/v2, without query); body unsigned. The timestamp is checked
  * against real wall time plus the injected skew fault — never the market-life clock.
  */
@@ -14,6 +14,9 @@ export interface AuthWindow {
   /** How far in the future (recorded: +5 s and +30 s ok, +5 min rejected). */
   futureToleranceMs: number;
 }
+
+/** kalshi-api.md §2: salt length = digest length (32 bytes for SHA-256); any other salt length is refused. */
+export const PSS_SALT_LENGTH = 32;
 
 export const DEFAULT_AUTH_WINDOW: AuthWindow = { pastToleranceMs: 15_000, futureToleranceMs: 60_000 };
 
@@ -75,7 +78,7 @@ export function authenticate(
   const message = Buffer.from(ts + method.toUpperCase() + fullPath, 'utf8');
   let ok = false;
   try {
-    ok = verify('sha256', message, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, Buffer.from(sig, 'base64'));
+    ok = verify('sha256', message, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: PSS_SALT_LENGTH }, Buffer.from(sig, 'base64'));
   } catch {
     ok = false;
   }
