@@ -1,9 +1,10 @@
 /**
  * Accounts: cash balance, netted signed positions (+YES / −NO), fills and settlements. Balance changes per fill are
- * floored to the cent (balanceChange in domain/fees.ts); positions net YES against NO at $1 a pair.
+ * floored to the cent (balanceChange in domain/fees.ts) with the per-order rounding rebate of kalshi-api.md §8 step 3
+ * (fillCash); positions net YES against NO at $1 a pair.
  */
 import { Centis, Micros, ONE_DOLLAR, notional, complement } from '../domain/fixed';
-import { balanceChange } from '../domain/fees';
+import { balanceChange, BALANCE_STEP } from '../domain/fees';
 import { mulDivFloor } from './int-math';
 import type { BookSide, SimFill, SimSettlement } from './types';
 
@@ -47,8 +48,43 @@ export function openingCount(pos: Centis, side: BookSide, count: Centis): Centis
   return count - Math.min(count, closable);
 }
 
-/** Apply one fill to an account; returns the cash change (already floored to the cent). */
-export function applyFill(acct: Account, ticker: string, eventTicker: string, side: BookSide, count: Centis, priceYes: Micros, fee: Micros, nowMs: number): Micros {
+export interface FillCash {
+  /** What the balance moves by: floor_$0.01(revenue − trade fee) + rebate. */
+  change: Micros;
+  /** floor's adjustment, in [0, $0.01). */
+  roundingFee: Micros;
+  /** $0.01 when the order's accumulator passed $0.01 on this fill, else 0. */
+  rebate: Micros;
+  /** The order's accumulator after this fill. */
+  accumulator: Micros;
+}
+
+/**
+ * Cash of one fill per kalshi-api.md §8 (docs getting_started/fee_rounding): balance_change = revenue − trade_fee,
+ * floored toward −∞ to the cent; the difference is the rounding fee, added to the order's accumulator (kept across all
+ * of the order's fills, taker and maker alike); once the accumulator EXCEEDS $0.01 a 1¢ rebate is credited and the
+ * accumulator drops by $0.01. Exact integers (micros).
+ */
+export function fillCash(revenue: Micros, tradeFee: Micros, accumulator: Micros): FillCash {
+  const floored = balanceChange(revenue, tradeFee);
+  const roundingFee = revenue - tradeFee - floored;
+  let acc = accumulator + roundingFee;
+  let rebate = 0;
+  if (acc > BALANCE_STEP) {
+    rebate = BALANCE_STEP;
+    acc -= BALANCE_STEP;
+  }
+  return { change: floored + rebate, roundingFee, rebate, accumulator: acc };
+}
+
+/**
+ * Apply one fill of `order` to an account; returns the cash change (cent-aligned, rebate included). Updates the
+ * order's rounding accumulator.
+ */
+export function applyFill(
+  acct: Account, ticker: string, eventTicker: string, side: BookSide, count: Centis, priceYes: Micros, fee: Micros, nowMs: number,
+  order: { roundingAccumulator: Micros },
+): Micros {
   let p = acct.positions.get(ticker);
   if (!p) {
     p = { ticker, eventTicker, position: 0, costBasis: 0, totalTraded: 0, realizedPnl: 0, feesPaid: 0, lastUpdatedMs: nowMs };
@@ -74,7 +110,9 @@ export function applyFill(acct: Account, ticker: string, eventTicker: string, si
   p.totalTraded += cost;
   p.feesPaid += fee;
   p.lastUpdatedMs = nowMs;
-  const change = balanceChange(revenue, fee);
+  const cash = fillCash(revenue, fee, order.roundingAccumulator);
+  order.roundingAccumulator = cash.accumulator;
+  const change = cash.change;
   acct.balance += change;
   acct.updatedMs = nowMs;
   return change;

@@ -176,7 +176,7 @@ export class Exchange {
       side: inp.side, priceYes: inp.priceYes, initialCount: count, remaining: count, filled: 0, status: 'resting',
       tif: inp.tif, postOnly: inp.postOnly, stp: inp.stp, expirationSec: inp.expirationSec, orderGroupId: inp.orderGroupId,
       cancelOnPause: inp.cancelOnPause, createdMs: this.nowMs, lastUpdateMs: this.nowMs, seq: this.nextSeq(),
-      takerFillCost: 0, makerFillCost: 0, takerFees: 0, makerFees: 0,
+      takerFillCost: 0, makerFillCost: 0, takerFees: 0, makerFees: 0, roundingAccumulator: 0,
     };
     if (inp.clientOrderId !== undefined) acct.clientOrderIds.add(inp.clientOrderId);
     this.orders.set(order.orderId, order);
@@ -244,7 +244,7 @@ export class Exchange {
       o.makerFees += fee;
     }
     const acct = this.account(o.accountId);
-    applyFill(acct, m.ticker, m.eventTicker, o.side, count, priceYes, fee, this.nowMs);
+    applyFill(acct, m.ticker, m.eventTicker, o.side, count, priceYes, fee, this.nowMs, o);
     const fill: SimFill = { fillId: tradeId, orderId: o.orderId, accountId: o.accountId, ticker: m.ticker, side: o.side, count, priceYes, isTaker, fee, createdMs: this.nowMs };
     acct.fills.push(fill);
   }
@@ -362,7 +362,7 @@ export class Exchange {
     const order: SimOrder = {
       orderId: `house-${this.nextSeq()}`, accountId, house: true, ticker, side, priceYes, initialCount: count, remaining: count,
       filled: 0, status: 'resting', tif, postOnly: false, stp: 'maker', cancelOnPause: false, createdMs: this.nowMs,
-      lastUpdateMs: this.nowMs, seq: this.nextSeq(), takerFillCost: 0, makerFillCost: 0, takerFees: 0, makerFees: 0,
+      lastUpdateMs: this.nowMs, seq: this.nextSeq(), takerFillCost: 0, makerFillCost: 0, takerFees: 0, makerFees: 0, roundingAccumulator: 0,
     };
     this.execute(order);
     return order;

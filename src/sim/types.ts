@@ -91,6 +91,8 @@ export interface SimOrder {
   makerFillCost: Micros;
   takerFees: Micros;
   makerFees: Micros;
+  /** Per-order fee-rounding accumulator (kalshi-api.md §8 step 3), micros in [0, $0.01]. */
+  roundingAccumulator: Micros;
 }
 
 export interface SimFill {

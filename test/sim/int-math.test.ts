@@ -35,12 +35,12 @@ describe('averageTo4dp (create/amend ack averages)', () => {
 describe('applyFill closing part of a position releases cost basis pro rata, floored', () => {
   it('3.00 YES bought for $1.00 total, 1.00 closed: one third of the cost (333 333 micros) leaves the basis', () => {
     const a = newAccount('a', 10_000_000, 0);
-    applyFill(a, 'T', 'E', 'bid', 100, 330_000, 0, 0);
-    applyFill(a, 'T', 'E', 'bid', 100, 330_000, 0, 0);
-    applyFill(a, 'T', 'E', 'bid', 100, 340_000, 0, 0);
+    applyFill(a, 'T', 'E', 'bid', 100, 330_000, 0, 0, { roundingAccumulator: 0 });
+    applyFill(a, 'T', 'E', 'bid', 100, 330_000, 0, 0, { roundingAccumulator: 0 });
+    applyFill(a, 'T', 'E', 'bid', 100, 340_000, 0, 0, { roundingAccumulator: 0 });
     expect(a.positions.get('T')!.costBasis).toBe(1_000_000);
     // Sell 1.00 YES = buy 1.00 NO at 1 − 0.50: pairs with one YES and releases $1.
-    applyFill(a, 'T', 'E', 'ask', 100, 500_000, 0, 0);
+    applyFill(a, 'T', 'E', 'ask', 100, 500_000, 0, 0, { roundingAccumulator: 0 });
     const p = a.positions.get('T')!;
     expect([p.position, p.costBasis]).toEqual([200, 666_667]);
     // released 1.00 − NO cost 0.50 − removed basis 0.333333
