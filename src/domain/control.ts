@@ -8,6 +8,8 @@
  * - Every refusal has a code, and `tradingBlockReason` returns it.
  */
 
+import { normalizeReasonCode, REASON } from './reason-codes';
+
 export type ControlSource = 'signal' | 'cli' | 'env' | 'file' | 'db' | 'workflow';
 
 export interface KillSwitchState {
@@ -138,9 +140,9 @@ export function tryApplyKillSwitch(state: ControlState, cmd: unknown, source: Co
 
 /** Why new orders may not be placed right now, as a refusal code; null when trading may proceed. */
 export function tradingBlockReason(state: ControlState): string | null {
-  if (state.killSwitch.engaged) return 'kill_switch_guard';
-  if (state.latchedHalts.length > 0) return state.latchedHalts[0].code;
-  if (state.paused) return 'paused_guard';
+  if (state.killSwitch.engaged) return REASON.kill_switch_guard;
+  if (state.latchedHalts.length > 0) return normalizeReasonCode(state.latchedHalts[0].code);
+  if (state.paused) return REASON.paused_guard;
   return null;
 }
 

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { ControlState, ControlSource, initialControlState, LatchedHalt } from '../domain/control';
+import { normalizeReasonCode, REASON } from '../domain/reason-codes';
 
 interface Row {
   kill_engaged: number;
@@ -28,10 +29,11 @@ export class ControlStore {
     const version = (this.db.prepare('SELECT MAX(id) AS v FROM control_events').get() as { v: number | null }).v ?? 0;
     let halts: LatchedHalt[] = [];
     try {
-      halts = JSON.parse(r.latched_halts_json) as LatchedHalt[];
+      // Old spellings (e.g. `control_state_corrupt`) are read back as their registered `_guard` names.
+      halts = (JSON.parse(r.latched_halts_json) as LatchedHalt[]).map((h) => ({ ...h, code: normalizeReasonCode(h.code) }));
     } catch {
       // A corrupt halts column must not silently clear halts: surface it as a halt of its own.
-      halts = [{ code: 'control_state_corrupt', reason: 'latched_halts_json could not be parsed', atMs: r.updated_at_ms }];
+      halts = [{ code: REASON.control_state_corrupt_guard, reason: 'latched_halts_json could not be parsed', atMs: r.updated_at_ms }];
     }
     return {
       killSwitch: {
