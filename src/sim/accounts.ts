@@ -6,6 +6,7 @@
 import { Centis, Micros, ONE_DOLLAR, notional, complement } from '../domain/fixed';
 import { balanceChange, BALANCE_STEP } from '../domain/fees';
 import { mulDivFloor } from './int-math';
+import { AccountSnapshot, recordAccount } from './read-lag';
 import type { BookSide, SimFill, SimSettlement } from './types';
 
 export interface Position {
@@ -29,12 +30,16 @@ export interface Account {
   settlements: SimSettlement[];
   /** Every client_order_id ever accepted: ids are never freed (kalshi-api.md §5). */
   clientOrderIds: Set<string>;
-  /** Latest activity (for /exchange/user_data_timestamp). */
+  /** Latest activity (balance `updated_ts`). */
   updatedMs: number;
+  /** Snapshots for the read-lag fault (read-lag.ts); the first is the opening state. */
+  history: AccountSnapshot[];
 }
 
 export function newAccount(id: string, balance: Micros, nowMs: number): Account {
-  return { id, balance, positions: new Map(), fills: [], settlements: [], clientOrderIds: new Set(), updatedMs: nowMs };
+  const a: Account = { id, balance, positions: new Map(), fills: [], settlements: [], clientOrderIds: new Set(), updatedMs: nowMs, history: [] };
+  recordAccount(a, Number.NEGATIVE_INFINITY);
+  return a;
 }
 
 /** Price paid per contract of the outcome bought by a fill on `side` at YES price p. */
@@ -115,5 +120,6 @@ export function applyFill(
   const change = cash.change;
   acct.balance += change;
   acct.updatedMs = nowMs;
+  recordAccount(acct, nowMs);
   return change;
 }

@@ -11,6 +11,7 @@ import { FaultState } from './faults';
 import { forceSettle } from './lifecycle';
 import { LiquidityOptions } from './liquidity';
 import { MarketTime, syncTo } from './market-time';
+import { shiftBalanceHistory } from './read-lag';
 import { RateLimitConfig, RateLimiter } from './rate-limit';
 import { Scenario, buildScenario } from './scenario';
 import type { MarketResult, SimMarket } from './types';
@@ -72,7 +73,7 @@ export class SimCore {
   private build(): void {
     const built = buildScenario(this.opts.scenario, this.startMs);
     this.exchange = new Exchange(
-      { seed: this.opts.seed, startingBalance: this.opts.startingBalance, sharedAccount: this.opts.sharedAccount, wallNow: this.opts.wallNow },
+      { seed: this.opts.seed, startingBalance: this.opts.startingBalance, sharedAccount: this.opts.sharedAccount },
       built, this.startMs,
     );
     this.received = [];
@@ -115,6 +116,7 @@ export class SimCore {
   setBalance(keyOrAccountId: string, micros: Micros): void {
     if (!Number.isSafeInteger(micros) || micros < 0) throw new RangeError('balance must be a non-negative integer of micros');
     const acct = this.exchange.account(this.exchange.accountIdForKey(keyOrAccountId));
+    shiftBalanceHistory(acct, micros - acct.balance);
     acct.balance = micros;
   }
 

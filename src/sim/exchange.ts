@@ -10,6 +10,7 @@ import { errors } from './errors';
 import { crossableVolume, match, wouldCross } from './matching-engine';
 import { OrderGroup, recordMatched } from './order-groups';
 import { isOnGrid } from './price-grid';
+import { OrderSnapshot, orderAt, recordOrder } from './read-lag';
 import { Rng, rngFor, uuidFrom } from './prng';
 import type { BuiltScenario } from './scenario';
 import type { BookSide, SimEvent, SimFill, SimMarket, SimOrder, SimSeries, SimTrade, StpType, TimeInForce } from './types';
@@ -17,7 +18,6 @@ import type { BookSide, SimEvent, SimFill, SimMarket, SimOrder, SimSeries, SimTr
 export const HOUSE_MAKER = '__house_maker';
 export const HOUSE_TAKER = '__house_taker';
 const MAX_TRADES_PER_MARKET = 5_000;
-const MAX_SNAPSHOTS = 32;
 
 export interface CreateInput {
   ticker: string;
@@ -43,8 +43,6 @@ export interface ExchangeOptions {
   startingBalance: Micros;
   /** One shared account for every key id instead of one per key. */
   sharedAccount: boolean;
-  /** Wall-clock source for read-after-write lag snapshots. */
-  wallNow: () => number;
 }
 
 export class Exchange {
@@ -57,8 +55,8 @@ export class Exchange {
   readonly orders = new Map<string, SimOrder>();
   readonly accounts = new Map<string, Account>();
   readonly groups = new Map<string, OrderGroup>();
-  /** Order snapshots by wall time, for the read-after-write lag fault. */
-  readonly snapshots = new Map<string, Array<{ wallMs: number; order: SimOrder }>>();
+  /** Order snapshots by exchange (market) time, for the read-after-write lag fault. */
+  readonly snapshots = new Map<string, OrderSnapshot[]>();
   maintenance: Array<{ startMs: number; endMs: number }> = [];
   tradingOverride: boolean | null = null;
   exchangeActive = true;
@@ -116,25 +114,19 @@ export class Exchange {
     return this.maintenance.some((w) => ms >= w.startMs && ms < w.endMs);
   }
 
-  // ---- snapshots (read-after-write lag) ----
+  // ---- snapshots (read-after-write lag, read-lag.ts) ----
   touch(o: SimOrder): void {
     if (o.house) return;
     o.lastUpdateMs = this.nowMs;
     let list = this.snapshots.get(o.orderId);
     if (!list) this.snapshots.set(o.orderId, (list = []));
-    list.push({ wallMs: this.opts.wallNow(), order: { ...o } });
-    if (list.length > MAX_SNAPSHOTS) list.splice(0, list.length - MAX_SNAPSHOTS);
+    recordOrder(list, o, this.nowMs);
   }
 
-  /** The order as the read surface shows it `lagMs` behind the engine. */
-  readView(o: SimOrder, lagMs: number): SimOrder {
+  /** The order as the read surface shows it `lagMs` behind the engine; null = not visible yet. */
+  readView(o: SimOrder, lagMs: number): SimOrder | null {
     if (lagMs <= 0) return o;
-    const list = this.snapshots.get(o.orderId);
-    if (!list || list.length === 0) return o;
-    const cutoff = this.opts.wallNow() - lagMs;
-    let view = list[0].order;
-    for (const s of list) if (s.wallMs <= cutoff) view = s.order;
-    return view;
+    return orderAt(o, this.snapshots.get(o.orderId), this.nowMs - lagMs);
   }
 
   // ---- orders ----

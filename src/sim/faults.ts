@@ -19,7 +19,7 @@ export interface Faults {
   timeoutMode: 'destroy' | 'hold';
   /** The next N API requests get 429. */
   burst429: number;
-  /** Read-after-write lag of order reads, in ms of wall time. */
+  /** Read-after-write lag (exchange-clock ms): orders, fills, positions and balance read as of now − lag (read-lag.ts). */
   readLagMs: number;
   /** Probability a 2xx response body is truncated (malformed JSON). */
   malformedRate: number;

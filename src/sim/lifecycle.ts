@@ -6,6 +6,7 @@
 import { ONE_DOLLAR, notional } from '../domain/fixed';
 import type { Exchange } from './exchange';
 import { rngFor } from './prng';
+import { recordAccount } from './read-lag';
 import type { MarketResult, SimMarket } from './types';
 
 export function drawResult(seed: number, m: SimMarket): MarketResult {
@@ -84,6 +85,7 @@ export function finalize(ex: Exchange, m: SimMarket): void {
       yesTotalCost: yes > 0 ? p.costBasis : 0, noTotalCost: no > 0 ? p.costBasis : 0, revenue, feeCost: p.feesPaid, settledMs: ex.nowMs,
     });
     acct.positions.delete(m.ticker);
+    recordAccount(acct, ex.nowMs);
   }
 }
 

@@ -5,12 +5,17 @@ import { ORDER_GROUP_WINDOW_MS, wouldTriggerNow } from './order-groups';
 import { checkTypes, decodeBody } from './order-request';
 import { parseIntParam, parseLimit, paginate } from './query';
 import { BASIC_TIER, ENDPOINT_COSTS_BODY } from './rate-limit';
+import { accountAt } from './read-lag';
 import { Ctx, Route, ok } from './router';
 import type { SimOrder } from './types';
 import { balanceJson, eventPositionsJson, fillJson, groupJson, isoMicro, orderJson, positionJson, settlementJson } from './wire';
 
 const acct = (ctx: Ctx) => ctx.core.exchange.account(ctx.accountId!);
 const lag = (ctx: Ctx) => ctx.core.faults.faults.readLagMs;
+/** Balance and positions as the (possibly lagged) read surface shows them. */
+const acctView = (ctx: Ctx) => accountAt(acct(ctx), lag(ctx), ctx.core.exchange.nowMs);
+/** Exchange time up to which reads are complete (read-lag.ts). */
+const cutoff = (ctx: Ctx) => ctx.core.exchange.nowMs - lag(ctx);
 
 function tsFilter(ctx: Ctx): (ms: number) => boolean {
   const min = parseIntParam(ctx.query, 'min_ts');
@@ -21,7 +26,11 @@ function tsFilter(ctx: Ctx): (ms: number) => boolean {
 function userOrders(ctx: Ctx): SimOrder[] {
   const ex = ctx.core.exchange;
   const out: SimOrder[] = [];
-  for (const o of ex.orders.values()) if (o.accountId === ctx.accountId) out.push(ex.readView(o, lag(ctx)));
+  for (const o of ex.orders.values()) {
+    if (o.accountId !== ctx.accountId) continue;
+    const view = ex.readView(o, lag(ctx));
+    if (view) out.push(view);
+  }
   return out.sort((a, b) => b.createdMs - a.createdMs || b.seq - a.seq);
 }
 
@@ -42,14 +51,14 @@ function parseLimitBody(ctx: Ctx, S: string): number {
 
 export const portfolioRoutes: Route[] = [
   { method: 'GET', pattern: '/exchange/user_data_timestamp', auth: true, handler: (ctx) =>
-    ok({ as_of_time: isoMicro(ctx.core.exchange.nowMs - lag(ctx)) }) },
-  { method: 'GET', pattern: '/portfolio/balance', auth: true, handler: (ctx) => ok(balanceJson(ctx.core.exchange, acct(ctx))) },
+    ok({ as_of_time: isoMicro(cutoff(ctx)) }) },
+  { method: 'GET', pattern: '/portfolio/balance', auth: true, handler: (ctx) => ok(balanceJson(ctx.core.exchange, acctView(ctx))) },
   { method: 'GET', pattern: '/portfolio/positions', auth: true, handler: (ctx) => {
     const limit = parseLimit(ctx.query, 'GetPositions', 1000, 100);
     const ticker = ctx.query.get('ticker');
     const ev = ctx.query.get('event_ticker');
     const filters = (ctx.query.get('count_filter') ?? '').split(',').filter(Boolean);
-    const all = [...acct(ctx).positions.values()].filter((p) => {
+    const all = [...acctView(ctx).positions.values()].filter((p) => {
       if (ticker && p.ticker !== ticker) return false;
       if (ev && p.eventTicker !== ev) return false;
       if (filters.includes('position') && p.position === 0) return false;
@@ -64,7 +73,8 @@ export const portfolioRoutes: Route[] = [
     const ticker = ctx.query.get('ticker');
     const orderId = ctx.query.get('order_id');
     const inTs = tsFilter(ctx);
-    const all = acct(ctx).fills.filter((f) => (!ticker || f.ticker === ticker) && (!orderId || f.orderId === orderId) && inTs(f.createdMs)).reverse();
+    const visible = cutoff(ctx);
+    const all = acct(ctx).fills.filter((f) => f.createdMs <= visible && (!ticker || f.ticker === ticker) && (!orderId || f.orderId === orderId) && inTs(f.createdMs)).reverse();
     const { page, cursor } = paginate(all, ctx.query, limit);
     return ok({ cursor, fills: page.map(fillJson) });
   } },
@@ -95,8 +105,9 @@ export const portfolioRoutes: Route[] = [
   { method: 'GET', pattern: '/portfolio/orders/:order_id', auth: true, handler: (ctx) => {
     const ex = ctx.core.exchange;
     const o = ex.orders.get(ctx.params.order_id);
-    if (!o || o.accountId !== ctx.accountId) throw errors.notFound();
-    return ok({ order: orderJson(ex.readView(o, lag(ctx))) });
+    const view = o && o.accountId === ctx.accountId ? ex.readView(o, lag(ctx)) : null;
+    if (!view) throw errors.notFound();
+    return ok({ order: orderJson(view) });
   } },
   { method: 'GET', pattern: '/account/limits', auth: true, handler: (ctx) => {
     const rl = ctx.core.opts.rateLimit ?? BASIC_TIER;

@@ -227,7 +227,7 @@ export function settlementJson(s: SimSettlement): Record<string, unknown> {
   });
 }
 
-export function balanceJson(ex: Exchange, a: Account): Record<string, unknown> {
+export function balanceJson(ex: Exchange, a: Pick<Account, 'balance' | 'positions' | 'updatedMs'>): Record<string, unknown> {
   let value = 0;
   for (const p of a.positions.values()) {
     const book = ex.books.get(p.ticker);

@@ -178,6 +178,8 @@ describe('order session (same sequence as the recording)', () => {
     x = await replay('orders__get_after_create', c, ids);
     expectLike('orders__get_after_create', x.r, x.m, x.fx);
     expect(x.r.body.order).toMatchObject({ status: 'resting', yes_price_dollars: '0.0100', no_price_dollars: '0.9900', side: 'yes', action: 'buy', outcome_side: 'yes', book_side: 'bid' });
+    // The read surface lags 2 s of exchange time: the order (created 3 s ago) is visible, the cancel not yet.
+    sim.advance(3_000);
     sim.setFaults({ readLagMs: 2_000 });
     x = await replay('orders__cancel_v2', c, ids);
     expectLike('orders__cancel_v2', x.r, x.m, x.fx);

@@ -96,7 +96,8 @@ test('maker, taker fill, partial fill, cancel, settle: values through the typed 
   // client_order_id stays taken after cancel.
   const dup = await kc.createOrder(order({ ticker: 'TM-E1-A', side: 'yes', action: 'buy', price: 100_000, count: 100, clientOrderId: 'tk-2' }));
   expect(dup.outcome === 'already_exists' && [dup.error.status, dup.error.code]).toEqual([409, 'order_already_exists']);
-  expect((await kc.findOrderByClientOrderId({ ticker: 'TM-E1-A', clientOrderId: 'tk-2', minTs: 0 }))?.orderId).toBe(t2.orderId);
+  const found = await kc.findOrderByClientOrderId({ ticker: 'TM-E1-A', clientOrderId: 'tk-2', minTs: 0, sentAtMs: sim.nowMs() });
+  expect(found.status === 'found' && found.order.orderId).toBe(t2.orderId);
 
   // A NO position on TS-E1-A (no maker fees): buy NO 2.00 @ 0.60 against a YES bid @ 0.40.
   ok(await mm.createOrder(order({ ticker: 'TS-E1-A', side: 'yes', action: 'buy', price: 400_000, count: 200, clientOrderId: 'mm-ts' })));

@@ -22,6 +22,7 @@ import {
 import type * as T from './types';
 import * as W from './wire-schemas';
 import { toBatchCancel, toBatchCreate } from './batch';
+import { findOrderByClientOrderId, FindOrderQuery, OrderLookup } from './find-order';
 import type { EventFilters, FillFilters, MarketFilters, OrderFilters, PositionFilters, SettlementFilters, TradeFilters } from './filters';
 
 export type { EventFilters, FillFilters, MarketFilters, OrderFilters, PositionFilters, SettlementFilters, TradeFilters } from './filters';
@@ -115,6 +116,13 @@ export class KalshiClient {
     return { items: P.parseItems(page.data[key], schema, convert, this.logger, kind, mode), cursor: nextCursor(page.data.cursor) };
   }
 
+  /** One unpaged list under `key` (required; strict when authenticated, like getPage). */
+  private async readList<S extends z.ZodTypeAny, R>(spec: Omit<RequestSpec, 'method'>, key: string, schema: S, convert: (w: z.infer<S>) => R, kind: string): Promise<R[]> {
+    const page = W.PageWire.safeParse(await this.http.read({ ...spec, method: 'GET' }));
+    if (!page.success) throw new KalshiParseError(`${spec.operation}: response is not a JSON object`);
+    return P.parseItems(page.data[key], schema, convert, this.logger, kind, { required: true, strict: spec.auth === 'required' });
+  }
+
   private list<S extends z.ZodTypeAny, R>(
     spec: Omit<RequestSpec, 'method'>, key: string, schema: S, convert: (w: z.infer<S>) => R, kind: string, pages?: PaginationOptions,
   ): Promise<R[]> {
@@ -127,12 +135,11 @@ export class KalshiClient {
   ): Promise<WriteResult<R>> {
     const r = await this.http.write({ method, path, operation, body, auth: 'required', ...extra });
     if (!r.ok) {
-      const outcome = classifyOutcome(r.error instanceof KalshiTransportError ? r.error : { status: r.error.status, code: r.error.code });
-      if (outcome === 'unknown') return { outcome, error: r.error };
-      const apiErr = r.error as KalshiApiError;
-      if (outcome === 'already_exists') return { outcome, error: apiErr };
-      if (outcome === 'rejected') return { outcome, error: apiErr };
-      return { outcome: 'unknown', error: r.error };
+      const e = r.error;
+      const outcome = e instanceof KalshiTransportError ? 'unknown' : classifyOutcome({ status: e.status, code: e.code });
+      // rejected / already_exists only ever come from an HTTP answer (a KalshiApiError); anything else is unknown.
+      if ((outcome === 'rejected' || outcome === 'already_exists') && e instanceof KalshiApiError) return { outcome, error: e };
+      return { outcome: 'unknown', error: e };
     }
     try {
       return { outcome: 'ok', value: P.parseOne(r.body, schema, convert, operation) };
@@ -213,11 +220,8 @@ export class KalshiClient {
     );
   }
 
-  async listSeries(f: { category?: string; tags?: readonly string[] } = {}): Promise<T.KalshiSeries[]> {
-    const body = await this.http.read({ method: 'GET', path: '/series', auth: 'optional', operation: 'GET /series', query: { category: f.category, tags: f.tags } });
-    const page = W.PageWire.safeParse(body);
-    if (!page.success) throw new KalshiParseError('GET /series: response is not a JSON object');
-    return P.parseItems(page.data.series, W.SeriesWire, P.toSeries, this.logger, 'series', { required: true });
+  listSeries(f: { category?: string; tags?: readonly string[] } = {}): Promise<T.KalshiSeries[]> {
+    return this.readList({ path: '/series', auth: 'optional', operation: 'GET /series', query: { category: f.category, tags: f.tags } }, 'series', W.SeriesWire, P.toSeries, 'series');
   }
 
   getOrderbook(ticker: string, depth?: number): Promise<T.KalshiOrderbook> {
@@ -244,13 +248,9 @@ export class KalshiClient {
   }
 
   /** Scheduled fee changes (GET /series/fee_changes). */
-  async getSeriesFeeChanges(): Promise<{ seriesTicker: string; feeType: string; feeMultiplierPpm: number; scheduledTs: string | null }[]> {
-    const body = await this.http.read({ method: 'GET', path: '/series/fee_changes', auth: 'optional', operation: 'GET /series/fee_changes' });
-    const page = W.PageWire.safeParse(body);
-    if (!page.success) throw new KalshiParseError('GET /series/fee_changes: response is not a JSON object');
-    return P.parseItems(page.data.series_fee_change_arr, W.SeriesFeeChangeWire,
-      (w) => ({ seriesTicker: w.series_ticker, feeType: w.fee_type, feeMultiplierPpm: multiplierToPpm(w.fee_multiplier), scheduledTs: w.scheduled_ts ?? null }),
-      this.logger, 'series_fee_change', { required: true });
+  getSeriesFeeChanges(): Promise<{ seriesTicker: string; feeType: string; feeMultiplierPpm: number; scheduledTs: string | null }[]> {
+    return this.readList({ path: '/series/fee_changes', auth: 'optional', operation: 'GET /series/fee_changes' }, 'series_fee_change_arr', W.SeriesFeeChangeWire,
+      (w) => ({ seriesTicker: w.series_ticker, feeType: w.fee_type, feeMultiplierPpm: multiplierToPpm(w.fee_multiplier), scheduledTs: w.scheduled_ts ?? null }), 'series_fee_change');
   }
 
   // ---------------------------------------------------------------- account (credentials required)
@@ -337,26 +337,16 @@ export class KalshiClient {
     );
   }
 
-  /**
-   * Resolve an `unknown` / `already_exists` create: walk GET /portfolio/orders?ticker=&min_ts= to the last page and match
-   * client_order_id client-side (there is no server-side filter; fills carry no client id). null = not found.
-   */
-  async findOrderByClientOrderId(q: { ticker: string; clientOrderId: string; minTs: number }, pages?: Omit<PaginationOptions, 'maxItems'>): Promise<T.KalshiOrder | null> {
-    if (!q.ticker || !q.clientOrderId) throw new Error('findOrderByClientOrderId needs ticker and clientOrderId');
-    if (!Number.isSafeInteger(q.minTs) || q.minTs < 0) throw new RangeError('minTs must be Unix seconds');
-    const orders = await this.listOrders({ ticker: q.ticker, minTs: q.minTs, limit: 1000 }, pages);
-    const hits = orders.filter((o) => o.clientOrderId === q.clientOrderId);
-    if (hits.length > 1) this.logger.warn({ ticker: q.ticker, count: hits.length }, 'several orders share one client_order_id; returning the first');
-    return hits[0] ?? null;
+  /** Resolve an `unknown` / `already_exists` create: found / absent (as of user_data_timestamp) / cannot_tell (find-order.ts). */
+  findOrderByClientOrderId(q: FindOrderQuery, pages?: Omit<PaginationOptions, 'maxItems'>): Promise<OrderLookup> {
+    return findOrderByClientOrderId({ getUserDataTimestamp: () => this.getUserDataTimestamp(), listOrders: (f, p) => this.listOrders(f, p), logger: this.logger }, q, pages);
   }
 
   // ---------------------------------------------------------------- order groups
 
-  async listOrderGroups(f: { subaccount?: number } = {}): Promise<T.OrderGroup[]> {
-    const body = await this.http.read({ method: 'GET', path: '/portfolio/order_groups', auth: 'required', operation: 'GET /portfolio/order_groups', query: { subaccount: f.subaccount } });
-    const page = W.PageWire.safeParse(body);
-    if (!page.success) throw new KalshiParseError('GET /portfolio/order_groups: response is not a JSON object');
-    return P.parseItems(page.data.order_groups, W.OrderGroupWire, P.toOrderGroup, this.logger, 'order_group', { required: true, strict: true });
+  listOrderGroups(f: { subaccount?: number } = {}): Promise<T.OrderGroup[]> {
+    return this.readList({ path: '/portfolio/order_groups', auth: 'required', operation: 'GET /portfolio/order_groups', query: { subaccount: f.subaccount } },
+      'order_groups', W.OrderGroupWire, P.toOrderGroup, 'order_group');
   }
 
   getOrderGroup(orderGroupId: string): Promise<T.OrderGroupDetail> {

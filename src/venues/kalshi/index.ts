@@ -13,7 +13,8 @@
  *             listTrades(filters) · getExchangeStatus() · getExchangeSchedule()
  *   portfolio: getUserDataTimestamp() · getBalance() · getPositions() (all pages) · listOrders(filters) · getOrder(id)
  *             listFills(filters) · listSettlements(filters) · listOrderGroups() · getOrderGroup(id)
- *             findOrderByClientOrderId({ticker, clientOrderId, minTs}) → KalshiOrder | null
+ *             findOrderByClientOrderId({ticker, clientOrderId, minTs, sentAtMs}) → found | absent (as of
+ *               user_data_timestamp) | cannot_tell
  * Writes (return WriteResult<T> = ok | rejected | already_exists | unknown; never retried, never throw for those)
  *   createOrder(CreateOrderInput) · cancelOrder(orderId) · amendOrder(AmendOrderInput) · decreaseOrder(DecreaseOrderInput)
  *   batchCreateOrders(inputs) · batchCancelOrders([{orderId}]) · createOrderGroup({contractsLimit}) · deleteOrderGroup(id)
@@ -46,6 +47,7 @@ export { RateLimiter, TokenBucket, TIER_BUDGETS, DEFAULT_ENDPOINT_COSTS, DEFAULT
 export type { RateLimiterOptions, UsageTier, BucketConfig, EndpointCost } from './rate-limiter';
 export { KalshiPaginationLimitError, DEFAULT_MAX_PAGES } from './pagination';
 export type { PaginationOptions } from './pagination';
+export type { FindOrderQuery, OrderLookup } from './find-order';
 export { marketMatchesStatusFilter, MARKET_STATUS_FILTER_MATCHES, MARKET_STATUSES } from './parse';
 export { OrderRequestError } from './requests';
 export type { CreateOrderInput, AmendOrderInput, DecreaseOrderInput } from './requests';

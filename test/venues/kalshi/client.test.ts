@@ -1,5 +1,5 @@
 import { KalshiTransportError, KalshiPaginationLimitError, KalshiApiError } from '../../../src/venues/kalshi';
-import { fakeFetch, fixtureText, jsonResponse, makeClient, meta } from './helpers';
+import { Captured, fakeFetch, fixtureText, jsonResponse, makeClient, meta } from './helpers';
 
 const PAGES = ['markets__page1', 'markets__page2', 'markets__page3'];
 const ORDER = { ticker: 'T-1', side: 'yes', action: 'buy', price: 500_000, count: 100, timeInForce: 'good_till_canceled', selfTradePrevention: 'taker_at_cross', clientOrderId: 'coid-1' } as const;
@@ -171,29 +171,60 @@ describe('clock skew', () => {
   });
 });
 
-describe('findOrderByClientOrderId', () => {
-  it('walks every page for ticker+min_ts and matches client-side', async () => {
-    const list = JSON.parse(fixtureText('portfolio__orders_list')) as { orders: unknown[]; cursor: string };
-    const { fetch, calls } = fakeFetch((_r, i) =>
-      jsonResponse(200, i === 0 ? { orders: list.orders.slice(0, 4), cursor: 'p2' } : { orders: list.orders.slice(4), cursor: '' }),
-    );
-    const { client } = makeClient(fetch);
-    const hit = await client.findOrderByClientOrderId({ ticker: 'KXWTACHALLENGERMATCH-26JUN11JIMLEP-LEP', clientOrderId: 'ef9e9268-9b95-4638-8998-a46063add45d', minTs: 1781159000 });
-    expect(hit).toMatchObject({ orderId: '19d9f274-9630-4ce8-9c2c-c1a4f348c5aa', side: 'yes', action: 'sell', status: 'canceled' });
-    expect(calls).toHaveLength(2);
-    for (const c of calls) {
-      expect(c.url.searchParams.get('ticker')).toBe('KXWTACHALLENGERMATCH-26JUN11JIMLEP-LEP');
+describe('findOrderByClientOrderId: found / absent as of user_data_timestamp / cannot_tell', () => {
+  const TICKER = 'KXWTACHALLENGERMATCH-26JUN11JIMLEP-LEP';
+  const COID = 'ef9e9268-9b95-4638-8998-a46063add45d';
+  const SENT = Date.parse('2026-06-11T06:29:30.000Z');
+  const list = () => JSON.parse(fixtureText('portfolio__orders_list')) as { orders: unknown[]; cursor: string };
+  const isTs = (c: Captured) => c.url.pathname.endsWith('/exchange/user_data_timestamp');
+  function exchange(asOfTime: string, pages: Array<{ orders: unknown[]; cursor: string }>) {
+    let page = 0;
+    return fakeFetch((req) => (isTs(req) ? jsonResponse(200, { as_of_time: asOfTime }) : jsonResponse(200, pages[page++])));
+  }
+
+  it('found: reads the data timestamp first, walks every page for ticker+min_ts and matches client-side', async () => {
+    const l = list();
+    const { fetch, calls } = exchange('2026-06-11T06:29:00.000000Z', [{ orders: l.orders.slice(0, 4), cursor: 'p2' }, { orders: l.orders.slice(4), cursor: '' }]);
+    const r = await makeClient(fetch).client.findOrderByClientOrderId({ ticker: TICKER, clientOrderId: COID, minTs: 1781159000, sentAtMs: SENT });
+    expect(r.status === 'found' && r.order).toMatchObject({ orderId: '19d9f274-9630-4ce8-9c2c-c1a4f348c5aa', side: 'yes', action: 'sell', status: 'canceled' });
+    expect(calls.map((c) => c.url.pathname)).toEqual(['/trade-api/v2/exchange/user_data_timestamp', '/trade-api/v2/portfolio/orders', '/trade-api/v2/portfolio/orders']);
+    for (const c of calls.slice(1)) {
+      expect(c.url.searchParams.get('ticker')).toBe(TICKER);
       expect(c.url.searchParams.get('min_ts')).toBe('1781159000');
     }
-    expect(calls[1].url.searchParams.get('cursor')).toBe('p2');
-    const miss = await makeClient(fakeFetch(() => jsonResponse(200, { orders: [], cursor: '' })).fetch).client
-      .findOrderByClientOrderId({ ticker: 'T', clientOrderId: 'nope', minTs: 0 });
-    expect(miss).toBeNull();
+    expect(calls[2].url.searchParams.get('cursor')).toBe('p2');
+  });
+
+  it('absent only when the exchange data time is after the send time, and it says as of when', async () => {
+    const { fetch } = exchange('2026-06-11T06:29:30.001000Z', [{ orders: list().orders, cursor: '' }]);
+    const r = await makeClient(fetch).client.findOrderByClientOrderId({ ticker: TICKER, clientOrderId: 'nope', minTs: 0, sentAtMs: SENT });
+    expect(r).toEqual({ status: 'absent', asOfTime: '2026-06-11T06:29:30.001000Z', asOfMs: SENT + 1 });
+  });
+
+  it.each(['2026-06-11T06:29:30.000000Z', '2026-06-11T06:29:00.000000Z'])('cannot_tell when the data time %s has not passed the send time', async (asOf) => {
+    const { fetch } = exchange(asOf, [{ orders: list().orders, cursor: '' }]);
+    const r = await makeClient(fetch).client.findOrderByClientOrderId({ ticker: TICKER, clientOrderId: 'nope', minTs: 0, sentAtMs: SENT });
+    expect(r.status).toBe('cannot_tell');
+    expect(r.status === 'cannot_tell' && [r.asOfTime, r.reason]).toEqual([asOf, expect.stringMatching(/has not passed the send time 2026-06-11T06:29:30.000Z/)]);
+  });
+
+  it('cannot_tell after a partial walk (page limit), never absent', async () => {
+    const l = list();
+    const { fetch, calls } = exchange('2026-06-11T07:00:00.000000Z', [{ orders: l.orders.slice(0, 4), cursor: 'p2' }, { orders: l.orders.slice(4), cursor: '' }]);
+    const r = await makeClient(fetch).client.findOrderByClientOrderId({ ticker: TICKER, clientOrderId: 'nope', minTs: 0, sentAtMs: SENT }, { maxPages: 1 });
+    expect(r.status === 'cannot_tell' && r.reason).toMatch(/^partial walk/);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('cannot_tell when the data timestamp is unreadable', async () => {
+    const { fetch } = exchange('not a time', [{ orders: [], cursor: '' }]);
+    const r = await makeClient(fetch).client.findOrderByClientOrderId({ ticker: 'T', clientOrderId: 'c', minTs: 0, sentAtMs: SENT });
+    expect(r.status).toBe('cannot_tell');
   });
 
   it('propagates read errors instead of reporting "not found" (origin bug B4)', async () => {
-    const { fetch } = fakeFetch(() => jsonResponse(500, 'boom'));
+    const { fetch } = fakeFetch((req) => (isTs(req) ? jsonResponse(200, { as_of_time: '2026-06-11T07:00:00Z' }) : jsonResponse(500, 'boom')));
     const { client } = makeClient(fetch, { maxReadAttempts: 2 });
-    await expect(client.findOrderByClientOrderId({ ticker: 'T', clientOrderId: 'c', minTs: 0 })).rejects.toThrow(KalshiApiError);
+    await expect(client.findOrderByClientOrderId({ ticker: 'T', clientOrderId: 'c', minTs: 0, sentAtMs: 0 })).rejects.toThrow(KalshiApiError);
   });
 });

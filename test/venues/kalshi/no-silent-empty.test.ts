@@ -5,7 +5,10 @@
 import { KalshiApiError, KalshiClient, KalshiParseError, KalshiTransportError } from '../../../src/venues/kalshi';
 import { fakeFetch, fixtureText, jsonResponse, makeClient } from './helpers';
 
-const serve = (status: number, body: string | object) => makeClient(fakeFetch(() => jsonResponse(status, body)).fetch, { maxReadAttempts: 1 }).client;
+// user_data_timestamp (read first by findOrderByClientOrderId) answers normally; every list read gets `body`.
+const serve = (status: number, body: string | object) => makeClient(fakeFetch((req) => (req.url.pathname.endsWith('/exchange/user_data_timestamp')
+  ? jsonResponse(200, { as_of_time: '2026-06-11T06:30:00.000000Z' })
+  : jsonResponse(status, body))).fetch, { maxReadAttempts: 1 }).client;
 
 type Read = [string, (c: KalshiClient) => Promise<unknown>];
 const PORTFOLIO_READS: Read[] = [
@@ -14,7 +17,7 @@ const PORTFOLIO_READS: Read[] = [
   ['fills', (c) => c.listFills()],
   ['settlements', (c) => c.listSettlements()],
   ['order groups', (c) => c.listOrderGroups()],
-  ['find by client_order_id', (c) => c.findOrderByClientOrderId({ ticker: 'T', clientOrderId: 'c', minTs: 0 })],
+  ['find by client_order_id', (c) => c.findOrderByClientOrderId({ ticker: 'T', clientOrderId: 'c', minTs: 0, sentAtMs: 0 })],
 ];
 const ALL_LIST_READS: Read[] = [...PORTFOLIO_READS, ['markets', (c) => c.listMarkets()], ['trades', (c) => c.listTrades()]];
 
@@ -76,6 +79,7 @@ describe('an explicit empty answer is empty', () => {
     expect(await serve(200, { cursor: '', market_positions: null, event_positions: [] }).getPositions()).toEqual({ marketPositions: [], eventPositions: [] });
     expect(await serve(200, { cursor: '', orders: [] }).listOrders()).toEqual([]);
     expect(await serve(200, { cursor: null, settlements: null }).listSettlements()).toEqual([]);
-    expect(await serve(200, { cursor: '', orders: [] }).findOrderByClientOrderId({ ticker: 'T', clientOrderId: 'c', minTs: 0 })).toBeNull();
+    expect(await serve(200, { cursor: '', orders: [] }).findOrderByClientOrderId({ ticker: 'T', clientOrderId: 'c', minTs: 0, sentAtMs: 0 }))
+      .toEqual({ status: 'absent', asOfTime: '2026-06-11T06:30:00.000000Z', asOfMs: Date.parse('2026-06-11T06:30:00Z') });
   });
 });
