@@ -9,6 +9,7 @@
 import { Command, Option } from 'commander';
 import type { Logger } from 'pino';
 import { formatCount, formatDollars, Micros } from '../domain/fixed';
+import { displayPath, isPlausiblePath, registerSecret } from '../observability/redact';
 import {
   KalshiClient, KalshiCredentials, KalshiEnv, KalshiMarket, KalshiOrderbook, KalshiOrder, KalshiFill, KalshiSettlement,
   KalshiPositions, KalshiBalance, ExchangeStatus, Quote, MarketStatusFilter, RateLimiter,
@@ -52,6 +53,10 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv): KalshiCredentials | 
   if (!keyId) throw new CliUsageError('KALSHI_PRIVATE_KEY/KALSHI_PRIVATE_KEY_FILE is set but KALSHI_API_KEY_ID is not');
   if (!hasKey) throw new CliUsageError('KALSHI_API_KEY_ID is set but neither KALSHI_PRIVATE_KEY nor KALSHI_PRIVATE_KEY_FILE is');
   if (pem && pem.trim() && file) throw new CliUsageError('set only one of KALSHI_PRIVATE_KEY and KALSHI_PRIVATE_KEY_FILE');
+  if (file && !isPlausiblePath(file)) {
+    registerSecret(file); // key text pasted where a path belongs: secret, never echoed, never used as a file name
+    throw new CliUsageError(`KALSHI_PRIVATE_KEY_FILE holds ${displayPath(file)}, not a file path: it must name the PEM file (the key text itself goes in KALSHI_PRIVATE_KEY)`);
+  }
   return pem && pem.trim() ? { keyId, privateKeyPem: pem } : { keyId, privateKeyFile: file };
 }
 

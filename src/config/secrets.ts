@@ -5,7 +5,7 @@
  */
 import * as nodePath from 'node:path';
 import { createPrivateKey } from 'node:crypto';
-import { registerSecret } from '../observability/redact';
+import { displayPath, isPlausiblePath, registerSecret } from '../observability/redact';
 import { FileSecrets } from './schema';
 
 export const SECRET_ENV = {
@@ -83,22 +83,33 @@ export function loadSecrets(opts: LoadSecretsOptions): Secrets {
     source = 'env';
   } else {
     let file: string | null = null;
+    let given: string | null = null;
     if (!isPlaceholder(env[SECRET_ENV.kalshiPrivateKeyFile])) {
-      file = nodePath.resolve(cwd, env[SECRET_ENV.kalshiPrivateKeyFile]!.trim());
+      given = env[SECRET_ENV.kalshiPrivateKeyFile]!.trim();
+      file = nodePath.resolve(cwd, given);
       source = 'env-file';
     } else if (!isPlaceholder(fs?.kalshi_private_key_file)) {
-      file = nodePath.resolve(configDir, fs!.kalshi_private_key_file!.trim());
+      given = fs!.kalshi_private_key_file!.trim();
+      file = nodePath.resolve(configDir, given);
       source = 'config-file';
+    }
+    if (given !== null && !isPlausiblePath(given)) {
+      // Key text (or anything else) pasted where a path belongs: it is secret material, so it is registered, never
+      // read as a file name and never echoed (not even resolved into a "path" in an error message).
+      registerSecret(given);
+      registerSecret(normalizePem(given));
+      file = null;
+      keyError = `holds ${displayPath(given)}, not a file path: it must name the PEM file (the key text itself goes in ${SECRET_ENV.kalshiPrivateKey})`;
     }
     if (file) {
       keyFile = file;
       try {
         const text = readFile(file);
-        if (isPlaceholder(text)) keyError = `private key file ${file} is empty`;
+        if (isPlaceholder(text)) keyError = `private key file ${displayPath(file)} is empty`;
         else pem = normalizePem(text);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        keyError = `private key file ${file} cannot be read${code ? ` (${code})` : ''}`;
+        keyError = `private key file ${displayPath(file)} cannot be read${code ? ` (${code})` : ''}`;
       }
     }
   }

@@ -71,6 +71,32 @@ export function safeErrorMessage(err: unknown): string {
   return scrub(msg ?? String(err));
 }
 
+/** Longest value ever shown as a path (Linux PATH_MAX); no file-system name component exceeds NAME_MAX. */
+export const MAX_PATH_CHARS = 4096;
+const MAX_NAME_CHARS = 255;
+/** The start of a PEM armour line (any label: private key, certificate…). */
+const PEM_ARMOUR = /-----(BEGIN|END)\b/;
+
+/** True when `value` contains PEM armour (real or with literal "\n" escapes): key text, never a path. */
+export function looksLikePem(value: string): boolean {
+  return PEM_ARMOUR.test(value);
+}
+
+/**
+ * Whether `value` can be a file path at all: no line breaks, no PEM armour, no NUL, at most MAX_PATH_CHARS, and no
+ * name component longer than a file system allows. A "path" that fails this is secret material pasted into the wrong
+ * variable, and is shown only as `displayPath()`'s placeholder.
+ */
+export function isPlausiblePath(value: string): boolean {
+  if (value.length > MAX_PATH_CHARS || /[\r\n\0]/.test(value) || looksLikePem(value)) return false;
+  return value.split(/[\\/]/).every((part) => part.length <= MAX_NAME_CHARS);
+}
+
+/** A value shown as a path: itself when it can be one, else `<not a path: N chars, redacted>` (never its text). */
+export function displayPath(value: string): string {
+  return isPlausiblePath(value) ? value : `<not a path: ${value.length} chars, redacted>`;
+}
+
 /** For tests. */
 export function clearRegisteredSecrets(): void {
   registered.clear();
