@@ -1,21 +1,19 @@
 /**
  * Lane commands: worker, start, status, kill-switch, pause, resume, clear-halt, backup, init.
  */
-import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import type { SignalDefinition } from '@temporalio/workflow';
 import { Command, InvalidArgumentError } from 'commander';
 import fs from 'node:fs';
-import { applyKillSwitch, ControlState, initialControlState, tradingBlockReason } from '../domain/control';
-import { safeErrorMessage } from '../observability/redact';
+import { ControlState, initialControlState, tradingBlockReason } from '../domain/control';
+import { displayPath, safeErrorMessage } from '../observability/redact';
 import { createLogger } from '../observability/logger';
 import { installTemporalRuntimeLogging } from '../observability/temporal-runtime';
 import BetterSqlite3 from 'better-sqlite3';
-import { backupDatabase, ControlStore, CycleStore, openStore, readDbIdentity } from '../store';
+import { backupDatabase, ControlStore, CycleStore, readDbIdentity } from '../store';
 import { createLaneWorker, runUntilSignalled } from '../worker';
 import {
   clearHaltSignal,
-  killSwitchSignal,
   pauseSignal,
   resumeSignal,
   StatusView,
@@ -24,37 +22,15 @@ import {
 } from '../workflows/definitions';
 import { addLaneOptions, bannerLines, cycleInputFor, LaneCliOptions, laneTarget, laneWorkerOptions, prepareLane } from './lane';
 import { runInitWizard } from './init-wizard';
-import { UsageError } from './usage-error';
+import { registerKillSwitchCommand } from './kill-switch-command';
+import { openExistingLaneStore } from './lane-db';
+import { connectClient, signalLane } from './temporal-client';
 
 function positiveInt(flag: string) {
   return (v: string) => {
     if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError(`${flag} must be a whole number ≥ 1`);
     return Number(v);
   };
-}
-
-async function connectClient(t: { address: string; namespace: string }): Promise<{ client: Client; close(): Promise<void> }> {
-  let connection: Connection;
-  try {
-    connection = await Connection.connect({ address: t.address, connectTimeout: '5s' });
-  } catch (err) {
-    throw new Error(`cannot reach Temporal at ${t.address} (start it with \`bash temporal/dev-server.sh start\`, or pass --temporal-address): ${safeErrorMessage(err)}`);
-  }
-  return { client: new Client({ connection, namespace: t.namespace }), close: () => connection.close() };
-}
-
-async function signalLane<Args extends unknown[]>(
-  t: { address: string; namespace: string },
-  workflowId: string,
-  signal: SignalDefinition<Args>,
-  ...args: Args
-): Promise<void> {
-  const { client, close } = await connectClient(t);
-  try {
-    await client.workflow.getHandle(workflowId).signal(signal, ...args);
-  } finally {
-    await close();
-  }
 }
 
 export function registerLaneCommands(program: Command): void {
@@ -128,7 +104,7 @@ export function registerLaneCommands(program: Command): void {
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         return;
       }
-      const lines = [`lane ${out.lane}  mode=${out.mode}  env=${out.env}`, `  db ${out.dbPath}`];
+      const lines = [`lane ${out.lane}  mode=${out.mode}  env=${out.env}`, `  db ${displayPath(out.dbPath)}`];
       if (view) {
         lines.push(
           `  workflow: phase=${view.phase} cycle=${view.cycle} generation=${view.generation} first-run=${view.firstRunId}`,
@@ -149,56 +125,12 @@ export function registerLaneCommands(program: Command): void {
           `  db cycles recorded: ${db.cycles}${db.lastCycle ? `, last #${db.lastCycle.cycle} ${db.lastCycle.outcome}` : ''}`,
         );
       } else {
-        lines.push('  db: not created yet');
+        lines.push(`  db: no lane DB at ${displayPath(lane.dbPath)} (path from ${lane.dbFrom})`);
       }
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 
-  addLaneOptions(program.command('kill-switch').description('engage or release the kill switch (DB flag + workflow signal)'))
-    .argument('<state>', 'on | off')
-    .option('--reason <text>', 'why (shown in status and logs)')
-    .option('--cancel-resting', 'also cancel resting orders when engaging')
-    .action(async (state: string, o: LaneCliOptions & { reason?: string; cancelResting?: boolean }) => {
-      if (state !== 'on' && state !== 'off') throw new UsageError(`state must be "on" or "off" (got ${JSON.stringify(state)})`);
-      const engaged = state === 'on';
-      const lane = laneTarget(o);
-      if (lane.note) process.stderr.write(`warning: ${lane.note}\n`);
-      const cmd = { engaged, reason: o.reason ?? `kill-switch ${state} from the CLI`, cancelResting: o.cancelResting ?? false };
-      // 1. Engaging also writes the DB flag: it works with Temporal or the worker down (the workflow adopts it, the
-      //    order path reads it fresh). Releasing is only ever the workflow's act (by signal): the CLI never writes a
-      //    release, so a release that does not reach the workflow leaves everything engaged.
-      let dbResult = engaged ? 'not written' : 'unchanged (released by the workflow only)';
-      if (engaged) {
-        try {
-          const store = openStore({ path: lane.dbPath, mode: lane.mode, env: lane.env, allowLiveLegacyDb: lane.allowLiveLegacyDb });
-          try {
-            const now = Date.now();
-            store.control.write(applyKillSwitch(store.control.readOrInitial(), cmd, 'cli', now), now, 'cli', 'kill_switch');
-            dbResult = `written to ${lane.dbPath}`;
-          } finally {
-            store.close();
-          }
-        } catch (err) {
-          dbResult = `FAILED: ${safeErrorMessage(err)}`;
-        }
-      }
-      // 2. The workflow signal: acts at once on a running lane.
-      let signalResult: string;
-      let signalled = false;
-      try {
-        await signalLane(lane.temporal, lane.lane, killSwitchSignal, cmd);
-        signalled = true;
-        signalResult = `signalled ${lane.lane}`;
-      } catch (err) {
-        signalResult = err instanceof WorkflowNotFoundError ? 'workflow not running' : `Temporal unreachable at ${lane.temporal.address}`;
-      }
-      process.stdout.write(`kill switch ${state}: db ${dbResult}; workflow ${signalResult}\n`);
-      const dbOk = dbResult.startsWith('written');
-      if (engaged ? !dbOk && !signalled : !signalled) {
-        if (!engaged) process.stderr.write('the kill switch is released only by the running workflow; it stays engaged until the signal is delivered\n');
-        process.exitCode = 1;
-      }
-    });
+  registerKillSwitchCommand(program);
 
   for (const [name, signal, desc] of [
     ['pause', pauseSignal, 'pause new orders (cycles keep running and reconciling)'],
@@ -226,7 +158,7 @@ export function registerLaneCommands(program: Command): void {
     .action(async (o: LaneCliOptions & { outDir?: string }) => {
       const lane = laneTarget(o);
       if (lane.note) process.stderr.write(`warning: ${lane.note}\n`);
-      const store = openStore({ path: lane.dbPath, mode: lane.mode, env: lane.env, allowLiveLegacyDb: lane.allowLiveLegacyDb });
+      const store = openExistingLaneStore(lane);
       try {
         const file = await backupDatabase(store.db, lane.dbPath, o.outDir);
         process.stdout.write(`${file}\n`);

@@ -9,16 +9,21 @@ import {
   assertValidForMode,
   ConfigError,
   defaultDbPath,
+  expandPathTemplate,
+  KALSHI_ENVS,
   laneName,
   killSwitchFromEnv,
   killSwitchFromFile,
   loadConfig,
+  readRawConfigFile,
+  resolveConfigPath,
   resolveRunContext,
   RunContext,
   Secrets,
 } from '../config';
 import type { ExternalControl } from '../domain/control';
 import { formatDollars } from '../domain/fixed';
+import { displayPath, scrub } from '../observability/redact';
 import type { LaneIdentity, StartupBanner, TradingCycleInput } from '../workflows/definitions';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
@@ -92,6 +97,8 @@ export interface LaneTarget {
   mode: RunContext['mode'];
   env: RunContext['env'];
   dbPath: string;
+  /** Where dbPath came from, in words (for messages). */
+  dbFrom: string;
   allowLiveLegacyDb: boolean;
   temporal: { address: string; namespace: string };
   /** Set when the config could not be used and the lane was taken from the flags alone. */
@@ -100,34 +107,61 @@ export interface LaneTarget {
 
 /**
  * The lane to act on. The emergency commands must work even when the config file is broken: then the lane is taken
- * from `--env` and `--dry-run|--live` alone (DB path: `--db` or the default), with a note saying so.
+ * from `--env` and `--dry-run|--live` alone, and the DB path from `--db`, else (best effort) the `database.path` /
+ * `database.dir` the raw config file holds, else the default — with a note saying so.
  */
 export function laneTarget(o: LaneCliOptions, opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): LaneTarget {
   const env = opts.env ?? process.env;
+  const cwd = nodePath.resolve(opts.cwd ?? process.cwd());
   try {
-    const p = prepareLane(o, { validate: false, env, cwd: opts.cwd });
+    const p = prepareLane(o, { validate: false, env, cwd });
     const c = p.ctx;
-    return { lane: c.lane, mode: c.mode, env: c.env, dbPath: c.dbPath, allowLiveLegacyDb: c.allowLiveLegacyDb, temporal: p.temporal, note: null };
+    const dbFrom = c.dbPathSource === 'flag' ? '--db'
+      : !c.configFileExists ? `the default path (no config file at ${displayPath(c.configPath)})`
+      : `${displayPath(c.configPath)} (database.${c.dbPathSource === 'config' ? 'path' : 'dir'})`;
+    return { lane: c.lane, mode: c.mode, env: c.env, dbPath: c.dbPath, dbFrom, allowLiveLegacyDb: c.allowLiveLegacyDb, temporal: p.temporal, note: null };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     const mode = o.live ? 'live' : o.dryRun ? 'dry-run' : null;
-    if (!o.env || !mode || (o.live && o.dryRun)) {
+    if (!o.env || !(KALSHI_ENVS as readonly string[]).includes(o.env) || !mode || (o.live && o.dryRun)) {
       throw new ConfigError(
         [...err.issues, { path: '--env/--dry-run/--live', message: 'the config is unusable: name the lane with --env and --dry-run or --live to act on it anyway' }],
         err.message,
       );
     }
     const kEnv = o.env as RunContext['env'];
+    const db = fallbackDbPath(o, kEnv, mode, cwd);
     return {
       lane: laneName(kEnv, mode),
       mode,
       env: kEnv,
-      dbPath: nodePath.resolve(opts.cwd ?? process.cwd(), o.db ?? defaultDbPath(kEnv, mode)),
+      dbPath: db.path,
+      dbFrom: db.from,
       allowLiveLegacyDb: o.allowLiveLegacyDb === true,
       temporal: temporalTarget(o, env),
-      note: `config unusable (${err.issues.map((i) => i.path).join(', ')}); acting on lane ${laneName(kEnv, mode)} from the flags`,
+      note: `config unusable (${err.issues.map((i) => i.path).join(', ')}); acting on lane ${laneName(kEnv, mode)} from the flags, db from ${db.from}`,
     };
   }
+}
+
+/** The DB path of a lane whose config is unusable: --db, else what the raw file says (best effort), else the default. */
+function fallbackDbPath(o: LaneCliOptions, env: RunContext['env'], mode: RunContext['mode'], cwd: string): { path: string; from: string } {
+  const at = (p: string) => nodePath.resolve(cwd, expandPathTemplate(p, env, mode));
+  if (typeof o.db === 'string' && o.db.trim() !== '') return { path: at(o.db.trim()), from: '--db' };
+  let database: Record<string, unknown> = {};
+  try {
+    const raw = readRawConfigFile(resolveConfigPath(o.config, cwd));
+    const d = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).database : undefined;
+    if (d && typeof d === 'object' && !Array.isArray(d)) database = d as Record<string, unknown>;
+  } catch {
+    // Unreadable or not JSON: nothing to honour.
+  }
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+  const path = text(database.path);
+  if (path) return { path: at(path), from: "the config file's database.path" };
+  const dir = text(database.dir);
+  if (dir) return { path: nodePath.resolve(cwd, defaultDbPath(env, mode, dir)), from: "the config file's database.dir" };
+  return { path: nodePath.resolve(cwd, defaultDbPath(env, mode)), from: 'the default path' };
 }
 
 export function scopeSummary(ctx: RunContext): string {
@@ -150,14 +184,15 @@ export function killSourceReader(ctx: RunContext, env: NodeJS.ProcessEnv = proce
   };
 }
 
+/** The startup banner, every line scrubbed (a warning may quote a value the operator set; a secret never leaves). */
 export function bannerLines(p: PreparedLane): string[] {
   return [
     `kalshi-autopilot  mode=${p.ctx.mode}  env=${p.ctx.env}  lane=${p.ctx.lane}`,
-    `  db=${p.ctx.dbPath}`,
+    `  db=${displayPath(p.ctx.dbPath)}`,
     `  scope=${p.banner.scope}  bankroll=${p.banner.bankroll}  config=${p.ctx.configHash}`,
     ...(p.ctx.overrides.length ? [`  overrides: ${p.ctx.overrides.join(' ')}`] : []),
     ...p.warnings.map((w) => `  warning: ${w}`),
-  ];
+  ].map(scrub);
 }
 
 /** The worker of a prepared lane, exactly as `worker` and `up` build it. */

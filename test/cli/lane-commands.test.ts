@@ -114,6 +114,19 @@ describe('lane commands (real CLI, real Temporal)', () => {
     expect(after.control.killSwitch.engaged).toBe(false);
   });
 
+  it('kill-switch on from a directory without the lane DB: the signal alone engages it (exit 0), and no DB is created', async () => {
+    const elsewhere = tempDir('kap-elsewhere-');
+    const r = await runCli(['kill-switch', 'on', '--reason', 'signal only', ...laneFlags, '--temporal-address', address], { cwd: elsewhere, env: secretEnv, timeoutMs: 60_000 });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`db NOT written: no lane DB at ${path.join(elsewhere, 'data', 'kalshi-autopilot-sim-dry-run.sqlite')}`);
+    expect(r.stdout).toMatch(/workflow signalled kalshi-autopilot-sim-dry-run\nengaged: in the running workflow/);
+    expect(fs.readdirSync(elsewhere)).toEqual([]);
+    const handle = env.client.workflow.getHandle('kalshi-autopilot-sim-dry-run');
+    expect((await handle.query(statusQuery)).control.killSwitch).toMatchObject({ engaged: true, reason: 'signal only' });
+    expect((await cli(['kill-switch', 'off'])).code).toBe(0);
+    expect((await handle.query(statusQuery)).control.killSwitch.engaged).toBe(false);
+  });
+
   it('pause and resume reach the workflow; a bad kill-switch argument is refused', async () => {
     expect((await cli(['pause'])).code).toBe(0);
     expect((await env.client.workflow.getHandle('kalshi-autopilot-sim-dry-run').query(statusQuery)).control.paused).toBe(true);
@@ -158,9 +171,11 @@ describe('lane commands (real CLI, real Temporal)', () => {
   it('the emergency stop works with a broken config file, taking the lane from the flags', async () => {
     const broken = tempDir('kap-broken-');
     fs.writeFileSync(path.join(broken, 'kalshi-autopilot.config.json'), JSON.stringify({ trading: { bankroll: '10k' } }));
+    // The lane's DB as its worker left it (the CLI never creates one: see kill-switch-command.test.ts).
+    openStore({ path: path.join(broken, 'data/kalshi-autopilot-sim-live.sqlite'), mode: 'live', env: 'sim' }).close();
     const r = await runCli(['kill-switch', 'on', '--reason', 'config broke', '--env', 'sim', '--live', '--temporal-address', '127.0.0.1:1'], { cwd: broken, timeoutMs: 60_000 });
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/warning: config unusable \(trading\.bankroll\); acting on lane kalshi-autopilot-sim-live from the flags/);
+    expect(r.stderr).toMatch(/warning: config unusable \(trading\.bankroll\); acting on lane kalshi-autopilot-sim-live from the flags, db from the default path/);
     expect(r.stdout).toMatch(/db written to .*kalshi-autopilot-sim-live\.sqlite/);
     const store = openStore({ path: path.join(broken, 'data/kalshi-autopilot-sim-live.sqlite'), mode: 'live', env: 'sim' });
     expect(store.control.read()?.killSwitch).toMatchObject({ engaged: true, reason: 'config broke', source: 'cli' });
