@@ -1,0 +1,85 @@
+/**
+ * The decision pipeline's shared vocabulary (types only, importable by workflow code). Money and prices are Micros
+ * (integer 1e-6 $ per contract for prices), counts are Centis (integer 1e-2 contracts), probabilities and fractions
+ * are integer parts per million (ppm, 1_000_000 = 1). No float ever appears in these shapes.
+ */
+import type { Centis, Micros } from './fixed';
+
+export type Side = 'yes' | 'no';
+export type Action = 'buy' | 'sell';
+
+/** A fair value of one market from one model (src/models). */
+export interface Estimate {
+  ticker: string;
+  /** P(YES) in ppm, strictly inside (0, 1_000_000). */
+  probabilityPpm: number;
+  /** The model's confidence in ppm, [0, 1_000_000]. */
+  confidencePpm: number;
+  /** Which model produced it, e.g. `signals-file`, `sim-oracle`. */
+  source: string;
+  /** When the estimate was made (logical-clock ms). */
+  asOfMs: number;
+  /** One short line; never a secret. */
+  reasoning: string;
+}
+
+/** What the decision step needs of a market (a snapshot taken by the scan). */
+export interface MarketSnapshot {
+  ticker: string;
+  eventTicker: string;
+  /** From the event (`series_ticker`); null when the event could not be read. */
+  seriesTicker: string | null;
+  status: string;
+  closeTimeMs: number | null;
+  /** Best quotes; null = no quote (size 0, or price 0/1), never tradeable. */
+  yesBid: { price: Micros; size: Centis } | null;
+  yesAsk: { price: Micros; size: Centis } | null;
+  lastPrice: Micros | null;
+  volume: Centis;
+  openInterest: Centis;
+  /** The market's tick grid (Kalshi `price_ranges`); empty = 1¢ linear. */
+  priceRanges: { start: Micros; end: Micros; step: Micros }[];
+  /** Fee facts of the series/event. */
+  feeType: string;
+  feeMultiplierPpm: number;
+  /** A non-default multiplier or a pending fee change on the series/event. */
+  feeUnverified: boolean;
+  /** `yes` | `no` once determined, else null. */
+  result: 'yes' | 'no' | null;
+}
+
+/** A sized order the pipeline wants to place (the workflow indexes these to build client order ids). */
+export interface OrderIntent {
+  ticker: string;
+  eventTicker: string;
+  side: Side;
+  action: Action;
+  /** Limit price of the held side, on the tick grid, never 0 or 1. */
+  priceMicros: Micros;
+  countCentis: Centis;
+  /** The fair value of the side bought (ppm). */
+  fairPpm: number;
+  /** Net edge per contract after fees (micros per contract). */
+  edgeMicros: Micros;
+  confidencePpm: number;
+  /** Exits only. */
+  reduceOnly: boolean;
+  /** Estimated fee for the whole order (micros). */
+  feeMicros: Micros;
+}
+
+/** One row per market considered per cycle: why the bot did or did not trade it. */
+export interface DecisionRecord {
+  cycle: number;
+  ticker: string;
+  side: Side | null;
+  fairValuePpm: number | null;
+  priceMicros: Micros | null;
+  edgeMicros: Micros | null;
+  confidencePpm: number | null;
+  countCentis: Centis;
+  decision: 'order' | 'skip';
+  /** A registered reason code (src/domain/reason-codes.ts) for a skip; null for an order. */
+  reason: string | null;
+  detail: string | null;
+}
