@@ -83,3 +83,62 @@ export interface DecisionRecord {
   reason: string | null;
   detail: string | null;
 }
+
+/**
+ * An intent a pure step (de-duplication, risk guards, per-cycle caps) refused: enough for the caller to write its
+ * DecisionRecord (`decision: 'skip'`) and one log line.
+ */
+export interface IntentSkip {
+  ticker: string;
+  side: Side;
+  /** A registered reason code (src/domain/reason-codes.ts). */
+  code: string;
+  /** One short line: which rule, which numbers. Never a secret. */
+  detail: string;
+  /** The refused intent itself (price, fair value, edge, size for the decision record). */
+  intent: OrderIntent;
+}
+
+/** What a pure filtering step returns: the intents it kept and one skip per intent it refused. */
+export interface IntentFilterResult {
+  kept: OrderIntent[];
+  skipped: IntentSkip[];
+}
+
+/**
+ * A side worth sizing (src/domain/edge.ts): the ask of that side, the fair value of that side and the net edge per
+ * contract after the unrounded taker fee. Sizing recomputes the edge with the rounded fee of the final count.
+ */
+export interface Opportunity {
+  ticker: string;
+  eventTicker: string;
+  side: Side;
+  /** The side's own best ask (YES: yes ask; NO: 1 − best YES bid), on the grid, never 0 or 1. */
+  priceMicros: Micros;
+  /** Visible size at that ask. */
+  askSizeCentis: Centis;
+  /** Fair value of the side bought (ppm = micros per contract: a contract pays $1). */
+  fairPpm: number;
+  /** fair − ask − unrounded taker fee per contract (micros per contract, floor). */
+  edgeMicros: Micros;
+  confidencePpm: number;
+}
+
+/**
+ * Why one decision (market/side) was not taken before an intent existed (edge, sizing): a registered code and one
+ * line, plus what is known for the DecisionRecord. (Skips of an existing intent are IntentSkip.)
+ */
+export interface DecisionSkip {
+  kind: 'skip';
+  ticker: string;
+  /** A registered reason code (`REASON.*`, src/domain/reason-codes.ts). */
+  code: string;
+  /** One short line: which rule, which numbers. Never a secret. */
+  detail: string;
+  side: Side | null;
+  priceMicros: Micros | null;
+  fairPpm: number | null;
+  edgeMicros: Micros | null;
+  /** The size reached before the refusal (0 when none). */
+  countCentis: Centis;
+}
