@@ -2,7 +2,8 @@
  * Test-only admin API under /__sim/ (off by default): received-order log, clock, forced settlement, faults, reset,
  * keys, balances, trading switch. Plain JSON, no auth (loopback only). Errors are {"error": "..."} with status 400/404.
  */
-import { parseDollars } from '../domain/fixed';
+import { formatDollars, parseDollars } from '../domain/fixed';
+import { marketProbabilityAt } from './market-drift';
 import type { SimCore } from './core';
 import type { SimResponse } from './errors';
 import type { Faults } from './faults';
@@ -27,7 +28,12 @@ export function handleAdmin(core: SimCore, method: string, path: string, raw: st
         core.sync();
         return { status: 200, body: {
           now_ms: core.exchange.nowMs, clock_mode: core.clock.mode, faults: core.faults.faults, trading_paused: core.exchange.tradingPaused(),
-          markets: [...core.exchange.markets.values()].map((m) => ({ ticker: m.ticker, status: m.status, result: m.result, close_ms: m.closeMs })),
+          markets: [...core.exchange.markets.values()].map((m) => ({
+            ticker: m.ticker, status: m.status, result: m.result, close_ms: m.closeMs,
+            true_probability_dollars: formatDollars(m.trueProbability, 6),
+            market_probability_dollars: formatDollars(marketProbabilityAt(core.opts.seed, m, core.exchange.nowMs), 6),
+            oracle_bias_dollars: formatDollars(m.oracleBias, 6),
+          })),
           keys: core.keys.ids(),
         } };
       case 'GET /__sim/orders':

@@ -243,7 +243,7 @@ export class Exchange {
 
   private recordTrade(m: SimMarket, tradeId: string, count: Centis, priceYes: Micros, takerSide: BookSide): void {
     const list = this.trades.get(m.ticker)!;
-    list.push({ tradeId, ticker: m.ticker, count, priceYes, takerSide, createdMs: this.nowMs });
+    list.push({ seq: this.nextSeq(), tradeId, ticker: m.ticker, count, priceYes, takerSide, createdMs: this.nowMs });
     if (list.length > MAX_TRADES_PER_MARKET) list.splice(0, list.length - MAX_TRADES_PER_MARKET);
     m.previousPrice = m.lastPrice;
     m.lastPrice = priceYes;

@@ -1,10 +1,14 @@
 /**
  * Background liquidity, seeded and deterministic per (seed, market, tick): a house maker quotes a small ladder around
- * a noisy view of the hidden true probability and re-quotes periodically; a house taker sweeps with IOC orders that
- * lean toward the true probability. House orders trade with user orders like anyone else.
+ * a noisy view of the market probability (market-drift.ts: the scenario's `market_probability`, default the true
+ * probability, drifting by a seeded walk) and re-quotes periodically; background takers ("other traders") hit the
+ * house quotes with IOC orders, leaning toward the market probability — they know no more than the market, so a
+ * mispriced market stays mispriced. Their fills print on the public trades feed (GET /markets/trades). House orders
+ * trade with user orders like anyone else.
  */
 import { ONE_DOLLAR } from '../domain/fixed';
 import { Exchange, HOUSE_MAKER, HOUSE_TAKER } from './exchange';
+import { marketProbabilityAt } from './market-drift';
 import { snap } from './price-grid';
 import { rngFor } from './prng';
 import type { SimMarket } from './types';
@@ -27,9 +31,10 @@ export function liquidityTick(ex: Exchange, seed: number, m: SimMarket, tick: nu
   const rng = rngFor(seed, 'liq', m.ticker, tick);
   const book = ex.books.get(m.ticker)!;
   const houseResting = book.allOrders().filter((o) => o.accountId === HOUSE_MAKER);
+  const centre = marketProbabilityAt(seed, m, tick * opts.tickMs);
   if (tick % opts.requoteEvery === 0 || houseResting.length === 0) {
     for (const o of houseResting) ex.cancelResting(o);
-    const fair = clamp(m.trueProbability + rng.range(-20_000, 20_000), 20_000, ONE_DOLLAR - 20_000);
+    const fair = clamp(centre + rng.range(-20_000, 20_000), 20_000, ONE_DOLLAR - 20_000);
     const half = rng.range(1, 3) * CENT;
     for (let i = 0; i < opts.levels; i++) {
       const bid = snap(fair - half - i * CENT, m.priceRanges, 'down');
@@ -43,9 +48,9 @@ export function liquidityTick(ex: Exchange, seed: number, m: SimMarket, tick: nu
   if (rng.chancePpm(opts.takerChancePpm)) {
     const yesAsk = book.best('no');
     const yesBid = book.best('yes');
-    const mid = yesAsk && yesBid ? Math.floor((ONE_DOLLAR - yesAsk.price + yesBid.price) / 2) : m.trueProbability;
-    // Lean toward the true probability: buy YES more often when it is above the mid.
-    const buyPpm = clamp(500_000 + (m.trueProbability - mid) * 4, 100_000, 900_000);
+    const mid = yesAsk && yesBid ? Math.floor((ONE_DOLLAR - yesAsk.price + yesBid.price) / 2) : centre;
+    // Lean toward the market probability: buy YES more often when it is above the mid.
+    const buyPpm = clamp(500_000 + (centre - mid) * 4, 100_000, 900_000);
     const size = rng.range(1, 15) * 100;
     if (rng.chancePpm(buyPpm)) {
       if (yesAsk) ex.houseOrder(HOUSE_TAKER, m.ticker, 'bid', snap(ONE_DOLLAR - yesAsk.price + CENT, m.priceRanges, 'up'), size, 'immediate_or_cancel');

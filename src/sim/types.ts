@@ -47,8 +47,18 @@ export interface SimMarket {
   priceLevelStructure: string;
   priceRanges: PriceRange[];
   fractional: boolean;
-  /** Hidden true probability of YES, in micros (0..1e6). */
+  /** Hidden true probability of YES, in micros (0..1e6): what the market settles to (seeded draw). */
   trueProbability: Micros;
+  /** Where the house maker centres its quotes at the simulator's start; the seeded walk (market-drift.ts) moves it. */
+  marketProbability: Micros;
+  /** Largest step of the walk per drift bucket, and the bound of its offset (micros; 0 = no drift). */
+  driftStep: Micros;
+  driftMax: Micros;
+  /** Walk state: the last drift bucket computed and the offset there (only ever moves forward). */
+  driftBucket: number;
+  driftOffset: Micros;
+  /** Signed shift of the sim-oracle's view of the true probability (micros). */
+  oracleBias: Micros;
   status: MarketStatus;
   result: MarketResult | '';
   forcedResult?: MarketResult;
@@ -109,6 +119,8 @@ export interface SimFill {
 }
 
 export interface SimTrade {
+  /** Exchange-wide sequence number: orders the public trades feed and anchors its cursor. */
+  seq: number;
   tradeId: string;
   ticker: string;
   count: Centis;
