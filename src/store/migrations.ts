@@ -53,6 +53,129 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'scans, books, estimates, decisions, paper trading',
+    sql: `
+      -- One scan per (first run, cycle); a retried scan replaces its rows. Markets are MarketSnapshot JSON (integers).
+      CREATE TABLE scans (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        first_run_id  TEXT NOT NULL,
+        cycle         INTEGER NOT NULL CHECK (cycle >= 1),
+        at_ms         INTEGER NOT NULL,
+        market_count  INTEGER NOT NULL CHECK (market_count >= 0),
+        UNIQUE (first_run_id, cycle)
+      );
+      CREATE TABLE scan_markets (
+        scan_id        INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+        ticker         TEXT NOT NULL,
+        event_ticker   TEXT NOT NULL,
+        snapshot_json  TEXT NOT NULL,
+        PRIMARY KEY (scan_id, ticker)
+      );
+      -- Order books as fetched (levels in each side's own terms, integer micros / centis): what paper fills walked.
+      CREATE TABLE order_books (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        ticker         TEXT NOT NULL,
+        fetched_at_ms  INTEGER NOT NULL,
+        yes_bids_json  TEXT NOT NULL,
+        no_bids_json   TEXT NOT NULL
+      );
+      CREATE TABLE estimates (
+        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+        first_run_id     TEXT NOT NULL,
+        cycle            INTEGER NOT NULL CHECK (cycle >= 1),
+        ticker           TEXT NOT NULL,
+        model            TEXT NOT NULL,
+        probability_ppm  INTEGER NOT NULL CHECK (probability_ppm > 0 AND probability_ppm < 1000000),
+        confidence_ppm   INTEGER NOT NULL CHECK (confidence_ppm >= 0 AND confidence_ppm <= 1000000),
+        as_of_ms         INTEGER NOT NULL,
+        reasoning        TEXT NOT NULL,
+        UNIQUE (first_run_id, cycle, ticker, model)
+      );
+      CREATE TABLE decisions (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        first_run_id    TEXT NOT NULL,
+        cycle           INTEGER NOT NULL CHECK (cycle >= 1),
+        seq             INTEGER NOT NULL CHECK (seq >= 0),
+        at_ms           INTEGER NOT NULL,
+        ticker          TEXT NOT NULL,
+        side            TEXT CHECK (side IN ('yes', 'no')),
+        fair_value_ppm  INTEGER,
+        price_micros    INTEGER,
+        edge_micros     INTEGER,
+        confidence_ppm  INTEGER,
+        count_centis    INTEGER NOT NULL CHECK (count_centis >= 0),
+        decision        TEXT NOT NULL CHECK (decision IN ('order', 'skip')),
+        reason          TEXT,
+        detail          TEXT,
+        UNIQUE (first_run_id, cycle, seq)
+      );
+      CREATE INDEX decisions_by_cycle ON decisions (cycle);
+      -- Paper trading (dry-run lanes): orders never leave the process.
+      CREATE TABLE paper_orders (
+        id                   INTEGER PRIMARY KEY AUTOINCREMENT,
+        client_order_id      TEXT NOT NULL UNIQUE,
+        cycle                INTEGER NOT NULL,
+        ticker               TEXT NOT NULL,
+        event_ticker         TEXT NOT NULL,
+        side                 TEXT NOT NULL CHECK (side IN ('yes', 'no')),
+        action               TEXT NOT NULL CHECK (action IN ('buy', 'sell')),
+        limit_price_micros   INTEGER NOT NULL CHECK (limit_price_micros > 0 AND limit_price_micros < 1000000),
+        count_centis         INTEGER NOT NULL CHECK (count_centis > 0),
+        filled_centis        INTEGER NOT NULL DEFAULT 0 CHECK (filled_centis >= 0 AND filled_centis <= count_centis),
+        status               TEXT NOT NULL CHECK (status IN ('resting', 'filled', 'canceled', 'expired')),
+        fee_type             TEXT NOT NULL,
+        fee_multiplier_ppm   INTEGER NOT NULL,
+        placed_at_ms         INTEGER NOT NULL,
+        expires_at_ms        INTEGER NOT NULL,
+        book_id              INTEGER REFERENCES order_books(id),
+        closed_at_ms         INTEGER,
+        close_reason         TEXT
+      );
+      CREATE INDEX paper_orders_resting ON paper_orders (status, ticker);
+      CREATE TABLE paper_fills (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        order_id      INTEGER NOT NULL REFERENCES paper_orders(id),
+        count_centis  INTEGER NOT NULL CHECK (count_centis > 0),
+        price_micros  INTEGER NOT NULL CHECK (price_micros > 0 AND price_micros < 1000000),
+        fee_micros    INTEGER NOT NULL CHECK (fee_micros >= 0),
+        at_ms         INTEGER NOT NULL,
+        source        TEXT NOT NULL CHECK (source IN ('book', 'trade')),
+        book_id       INTEGER REFERENCES order_books(id),
+        trade_id      TEXT,
+        CHECK ((source = 'book' AND book_id IS NOT NULL AND trade_id IS NULL) OR (source = 'trade' AND trade_id IS NOT NULL))
+      );
+      -- How much of each printed trade resting paper orders have already used (a trade fills once, across all orders).
+      CREATE TABLE paper_trade_use (
+        trade_id        TEXT PRIMARY KEY,
+        ticker          TEXT NOT NULL,
+        used_centis     INTEGER NOT NULL CHECK (used_centis > 0)
+      );
+      CREATE TABLE paper_positions (
+        ticker               TEXT NOT NULL,
+        side                 TEXT NOT NULL CHECK (side IN ('yes', 'no')),
+        event_ticker         TEXT NOT NULL,
+        count_centis         INTEGER NOT NULL CHECK (count_centis >= 0),
+        cost_micros          INTEGER NOT NULL CHECK (cost_micros >= 0),
+        realized_pnl_micros  INTEGER NOT NULL DEFAULT 0,
+        settled_result       TEXT CHECK (settled_result IN ('yes', 'no')),
+        settled_at_ms        INTEGER,
+        PRIMARY KEY (ticker, side)
+      );
+      -- Signed micro-dollar cash movements: cash = trading.bankroll + SUM(amount_micros).
+      CREATE TABLE paper_ledger (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        at_ms          INTEGER NOT NULL,
+        kind           TEXT NOT NULL CHECK (kind IN ('buy_cost', 'sell_proceeds', 'fee', 'rounding', 'settlement')),
+        amount_micros  INTEGER NOT NULL,
+        ticker         TEXT,
+        order_id       INTEGER,
+        fill_id        INTEGER,
+        note           TEXT
+      );
+    `,
+  },
 ];
 
 export function currentSchemaVersion(db: Database): number {

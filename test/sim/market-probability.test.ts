@@ -96,7 +96,7 @@ test('oracle_bias shifts the sim-oracle (scenario-wide default, per-market overr
   ]);
   const sim = await start(sc, 1, { oracleNoise: '0' });
   try {
-    const fv = (await (await fetch(`${sim.rootUrl}/sim-oracle/v1/fair-values`)).json()).fair_values;
+    const fv = ((await (await fetch(`${sim.rootUrl}/sim-oracle/v1/fair-values`)).json()) as any).fair_values;
     const by = Object.fromEntries(fv.map((f: any) => [f.ticker, f.probability_dollars]));
     expect(by).toEqual({ 'MP-E-MIS': '0.4000', 'MP-E-FAIR': '0.4000', 'MP-E-UP': '0.4500', 'MP-E-LOW': '0.0100' });
     // The biased oracle sees a NO edge on the fairly priced market that is not there: it values NO at 0.60 while the
@@ -110,7 +110,7 @@ test('oracle_bias shifts the sim-oracle (scenario-wide default, per-market overr
   // Without a bias the oracle is centred on the true probability.
   const plain = await start(scenario(), 1, { oracleNoise: '0' });
   try {
-    const fv = (await (await fetch(`${plain.rootUrl}/sim-oracle/v1/fair-values`)).json()).fair_values;
+    const fv = ((await (await fetch(`${plain.rootUrl}/sim-oracle/v1/fair-values`)).json()) as any).fair_values;
     expect(fv.map((f: any) => f.probability_dollars)).toEqual(['0.6000', '0.6000']);
   } finally {
     await plain.close();
