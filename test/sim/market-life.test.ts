@@ -1,5 +1,9 @@
+import { join } from 'node:path';
 import { parseScenario, startSimulator, ScenarioError, DEFAULT_SCENARIO } from '../../src/sim';
 import { Client, makeKey, START_MS } from './helpers';
+
+/** The week-long scenario these tests were written against (the built-in one before mispriced markets). */
+const WEEK = join(__dirname, 'fixtures/week-scenario.json');
 
 const key = makeKey('life-key');
 
@@ -14,7 +18,7 @@ test('scenario validation names the offending field', () => {
 });
 
 async function weekRun(seed: number) {
-  const sim = await startSimulator({ port: 0, clock: { mode: 'manual', startMs: START_MS }, keys: [key], seed, rateLimit: false });
+  const sim = await startSimulator({ port: 0, clock: { mode: 'manual', startMs: START_MS }, keys: [key], seed, rateLimit: false, scenario: WEEK });
   try {
     const c = new Client(sim, key);
     const open = (await c.get('/markets?status=open&limit=1000')).body.markets;
@@ -35,7 +39,7 @@ async function weekRun(seed: number) {
   }
 }
 
-test('default scenario: a week of market time moves books, fills user orders, closes and settles markets; deterministic by seed', async () => {
+test('week scenario: a week of market time moves books, fills user orders, closes and settles markets; deterministic by seed', async () => {
   const a = await weekRun(7);
   expect(a.open.length).toBe(14);
   expect(a.book.yes_dollars.length).toBe(3);
@@ -59,7 +63,7 @@ test('default scenario: a week of market time moves books, fills user orders, cl
 }, 60_000);
 
 test('default scenario parses and wall-clock mode serves the current time', async () => {
-  expect(parseScenario(DEFAULT_SCENARIO).events).toHaveLength(7);
+  expect(parseScenario(DEFAULT_SCENARIO).events).toHaveLength(8);
   const sim = await startSimulator({ port: 0, keys: [key] });
   try {
     const before = Date.now();
