@@ -14,6 +14,7 @@
  */
 import { notionalCeil, type Micros } from './fixed';
 import { compareIntents, isExit } from './intent-rank';
+import { requireCount } from './int-checks';
 import { REASON } from './reason-codes';
 import type { IntentFilterResult, IntentSkip, OrderIntent } from './trading-types';
 
@@ -28,13 +29,6 @@ export interface CycleCaps {
 
 /** Trades placed today (UTC day of the logical clock) per market ticker; a missing ticker = 0. */
 export type TradesToday = Readonly<Record<string, number>>;
-
-function requireCount(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${field}: expected an integer ≥ 0 (got ${String(value)})`);
-  }
-  return value;
-}
 
 function tradesTodayOf(trades: TradesToday, ticker: string): number {
   return Object.prototype.hasOwnProperty.call(trades, ticker) ? requireCount(trades[ticker], `tradesToday[${ticker}]`) : 0;

@@ -15,9 +15,9 @@
  * even with a 0 limit). Exact BigInt arithmetic: loss × 1e6 ≥ limit × baseline ⇔ loss ≥ ⌈limit × baseline / 1e6⌉.
  */
 import type { Micros } from './fixed';
+import { ppmThresholdMicros, requireInt } from './int-checks';
 
 export const DAY_MS = 86_400_000;
-const PPM = 1_000_000n;
 
 export type BaselineRule = 'at_midnight' | 'higher_around_midnight' | 'first_observation' | 'operator_rebase';
 
@@ -45,11 +45,6 @@ export function initialDailyLossState(): DailyLossState {
 /** 00:00 UTC (ms) of the day holding `nowMs`. */
 export function utcDayStartMs(nowMs: number): number {
   return Math.floor(nowMs / DAY_MS) * DAY_MS;
-}
-
-function requireInt(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new RangeError(`${field}: expected an integer (got ${String(value)})`);
-  return value;
 }
 
 /**
@@ -100,19 +95,9 @@ export function dailyLoss(state: DailyLossState, capitalBaseMicros: Micros): Mic
   return requireBaseline(state) - capitalBaseMicros;
 }
 
-/** ⌈a / b⌉ for b > 0, on BigInt. */
-function ceilDiv(a: bigint, b: bigint): bigint {
-  const q = a / b;
-  return a % b !== 0n && a > 0n ? q + 1n : q;
-}
-
 /** The smallest loss (micros) that breaches: max(1, ⌈limitPpm × baseline / 1e6⌉). */
 export function dailyLossThresholdMicros(baselineMicros: Micros, limitPpm: number): Micros {
-  requireInt(baselineMicros, 'baselineMicros');
-  requireInt(limitPpm, 'limitPpm');
-  if (limitPpm < 0) throw new RangeError(`limitPpm: must be ≥ 0 (got ${limitPpm})`);
-  const t = ceilDiv(BigInt(limitPpm) * BigInt(baselineMicros), PPM);
-  return Number(t < 1n ? 1n : t);
+  return ppmThresholdMicros(baselineMicros, limitPpm, 'limitPpm');
 }
 
 export interface DailyLossCheck {

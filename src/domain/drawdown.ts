@@ -7,8 +7,7 @@
  * The config key `risk.max_drawdown_fraction` is not in the schema yet: the caller passes its ppm (or null).
  */
 import type { Micros } from './fixed';
-
-const PPM = 1_000_000n;
+import { ppmThresholdMicros, requireInt } from './int-checks';
 
 export interface DrawdownState {
   /** The high-water mark (micros); null before the first observation. */
@@ -18,11 +17,6 @@ export interface DrawdownState {
 
 export function initialDrawdownState(): DrawdownState {
   return { peakMicros: null, peakAtMs: null };
-}
-
-function requireInt(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new RangeError(`${field}: expected an integer (got ${String(value)})`);
-  return value;
 }
 
 /** Raise the peak when the capital base is above it. Call once per cycle. */
@@ -42,13 +36,7 @@ export interface DrawdownCheck {
 }
 
 export function drawdownThresholdMicros(peakMicros: Micros, maxDrawdownPpm: number): Micros {
-  requireInt(peakMicros, 'peakMicros');
-  requireInt(maxDrawdownPpm, 'maxDrawdownPpm');
-  if (maxDrawdownPpm < 0) throw new RangeError(`maxDrawdownPpm: must be ≥ 0 (got ${maxDrawdownPpm})`);
-  const p = BigInt(maxDrawdownPpm) * BigInt(peakMicros);
-  const q = p / PPM;
-  const t = p % PPM !== 0n && p > 0n ? q + 1n : q;
-  return Number(t < 1n ? 1n : t);
+  return ppmThresholdMicros(peakMicros, maxDrawdownPpm, 'maxDrawdownPpm');
 }
 
 /** Judge the drawdown of `capitalBaseMicros` from the peak; `maxDrawdownPpm` null = disabled (never breached). */

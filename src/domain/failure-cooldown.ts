@@ -6,6 +6,7 @@
  * cycle c blocks cycles c+1 … c+N. A failure during the cooldown (the streak still ≥ threshold) extends it to that
  * cycle + N, so it lifts after N cycles without a new failure. A cycle that succeeds resets the streak.
  */
+import { requireCount } from './int-checks';
 
 export interface FailureCooldownConfig {
   /** `risk.failure_streak_cooldown_threshold`; 0 disables. */
@@ -22,13 +23,6 @@ export interface FailureCooldownState {
 
 export function initialFailureCooldownState(): FailureCooldownState {
   return { consecutiveFailures: 0, cooldownThroughCycle: null };
-}
-
-function requireCount(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${field}: expected an integer ≥ 0 (got ${String(value)})`);
-  }
-  return value;
 }
 
 /** Fold the outcome of cycle `cycle` into the state (call once, when the cycle ends). */

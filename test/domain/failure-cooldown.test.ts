@@ -1,4 +1,4 @@
-import { failureCooldownActive, initialFailureCooldownState, recordCycleOutcome } from '../../src/domain/failure-cooldown';
+import { failureCooldownActive, initialFailureCooldownState, recordCycleOutcome, type FailureCooldownState } from '../../src/domain/failure-cooldown';
 
 const cfg = { failureStreakCooldownThreshold: 3, failureCooldownCycles: 2 };
 
@@ -14,7 +14,7 @@ describe('failure cooldown', () => {
   });
 
   it('a failure during the cooldown extends it; a success resets the streak', () => {
-    let s = { consecutiveFailures: 3, cooldownThroughCycle: 5 };
+    let s: FailureCooldownState = { consecutiveFailures: 3, cooldownThroughCycle: 5 };
     s = recordCycleOutcome(s, 4, true, cfg);
     expect(s).toEqual({ consecutiveFailures: 4, cooldownThroughCycle: 6 });
     s = recordCycleOutcome(s, 5, false, cfg);
