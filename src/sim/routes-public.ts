@@ -2,7 +2,7 @@
 import { errors } from './errors';
 import { parseIntParam, parseLimit, paginate } from './query';
 import { Ctx, Route, ok } from './router';
-import type { MarketStatus, SimMarket } from './types';
+import type { MarketStatus, SimMarket, SimTrade } from './types';
 import { eventJson, isoSec, marketJson, orderbookJson, seriesJson, tradeJson } from './wire';
 
 const STATUS_FILTER: Record<string, (s: MarketStatus) => boolean> = {
@@ -56,6 +56,21 @@ function market(ctx: Ctx): SimMarket {
   return m;
 }
 
+/**
+ * Newest first (by the exchange-wide trade sequence). The cursor anchors on the last trade returned ("t:<seq>"), so
+ * trades printed between two page requests never shift a page (no duplicates, no gaps); a garbage cursor = page 1.
+ */
+export function tradesPage(trades: SimTrade[], minTs: number | undefined, maxTs: number | undefined, rawCursor: string | null, limit: number): { page: SimTrade[]; cursor: string } {
+  const m = rawCursor ? /^t:(\d+)$/.exec(Buffer.from(rawCursor, 'base64url').toString('utf8')) : null;
+  const before = m ? Number(m[1]) : Infinity;
+  const all = trades
+    .filter((t) => t.seq < before && (minTs === undefined || t.createdMs >= minTs * 1000) && (maxTs === undefined || t.createdMs <= maxTs * 1000))
+    .sort((a, b) => b.seq - a.seq);
+  const page = all.slice(0, limit);
+  const cursor = all.length > limit ? Buffer.from(`t:${page[page.length - 1].seq}`).toString('base64url') : '';
+  return { page, cursor };
+}
+
 const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
 export const publicRoutes: Route[] = [
@@ -85,10 +100,7 @@ export const publicRoutes: Route[] = [
     const minTs = parseIntParam(ctx.query, 'min_ts');
     const maxTs = parseIntParam(ctx.query, 'max_ts');
     const ex = ctx.core.exchange;
-    const all = (ticker ? ex.trades.get(ticker) ?? [] : [...ex.trades.values()].flat())
-      .filter((t) => (minTs === undefined || t.createdMs >= minTs * 1000) && (maxTs === undefined || t.createdMs <= maxTs * 1000))
-      .slice().sort((a, b) => b.createdMs - a.createdMs);
-    const { page, cursor } = paginate(all, ctx.query, limit);
+    const { page, cursor } = tradesPage(ticker ? ex.trades.get(ticker) ?? [] : [...ex.trades.values()].flat(), minTs, maxTs, ctx.query.get('cursor'), limit);
     return ok({ cursor, trades: page.map(tradeJson) });
   } },
   { method: 'GET', pattern: '/markets/orderbooks', auth: false, handler: (ctx) => {
