@@ -1,6 +1,7 @@
 /**
  * Test-only admin API under /__sim/ (off by default): received-order log, clock, forced settlement, faults, reset,
  * keys, balances, trading switch. Plain JSON, no auth (loopback only). Errors are {"error": "..."} with status 400/404.
+ * POST /__sim/clock {"nowMs": N} is the forward-only clock adapter (an earlier N is ignored: 200, moved false).
  */
 import { formatDollars, parseDollars } from '../domain/fixed';
 import { marketProbabilityAt } from './market-drift';
@@ -39,9 +40,14 @@ export function handleAdmin(core: SimCore, method: string, path: string, raw: st
       case 'GET /__sim/orders':
         return { status: 200, body: { orders: core.received } };
       case 'POST /__sim/clock':
+        if (body.nowMs !== undefined) {
+          if (typeof body.nowMs !== 'number' || !Number.isSafeInteger(body.nowMs) || body.nowMs < 0) return bad('clock.nowMs: a non-negative integer of ms');
+          const r = core.advanceTo(body.nowMs);
+          return { status: 200, body: { now_ms: r.nowMs, moved: r.moved } };
+        }
         if (typeof body.set_ms === 'number') core.setTime(body.set_ms);
         else if (typeof body.advance_ms === 'number') core.advance(body.advance_ms);
-        else return bad('clock: give set_ms or advance_ms (integer ms)');
+        else return bad('clock: give nowMs (forward only), set_ms or advance_ms (integer ms)');
         return { status: 200, body: { now_ms: core.exchange.nowMs } };
       case 'POST /__sim/settle': {
         if (typeof body.ticker !== 'string') return bad('settle.ticker: required string');

@@ -103,6 +103,19 @@ export class SimCore {
     this.sync();
   }
 
+  /**
+   * The clock adapter's move: go to `ms` if it is later than now; an earlier (or equal) time is ignored. Returns
+   * whether the clock moved and the simulator's now afterwards. Market life (closes, determinations, settlements,
+   * expirations, liquidity) catches up on the way.
+   */
+  advanceTo(ms: number): { moved: boolean; nowMs: number } {
+    if (!Number.isSafeInteger(ms) || ms < 0) throw new RangeError(`clock: nowMs must be a non-negative integer of ms (got ${ms})`);
+    const now = this.nowMs();
+    if (ms <= now) return { moved: false, nowMs: now };
+    this.setTime(ms);
+    return { moved: true, nowMs: this.exchange.nowMs };
+  }
+
   /** Wall time as the auth check sees it: real time plus the skew fault. */
   authNowMs(): number {
     return this.opts.wallNow() + this.faults.faults.clockSkewMs;

@@ -6,6 +6,7 @@
  *   sim.rootUrl            // http://127.0.0.1:PORT  (oracle at /sim-oracle/v1/fair-values, admin at /__sim/...)
  *   sim.nowMs()            // market-life clock (manual, or wall time + offsets)
  *   sim.setTime(ms) / sim.advance(ms)   // move market life: liquidity ticks, GTC expirations, closes, settlements
+ *   sim.advanceTo(ms)      // forward-only (the clock adapter): an earlier time is ignored; returns { moved, nowMs }
  *   sim.setFaults({ error5xxRate, fail5xxNext, timeoutCreateRate, timeoutNextCreates, createThen500Rate,
  *                   createThen500Next, timeoutMode, burst429, readLagMs, malformedRate, malformNext, clockSkewMs })
  *   sim.listOrders()       // every order request received: client_order_id, time, status, outcome, order_id
@@ -21,6 +22,7 @@
  * oracleNoise (sd of the fair-value noise as a probability string, default "0.0300"), logger (pino; default silent).
  *
  * Auth uses real wall time + the clockSkewMs fault (never the market clock). Money is fixed point throughout.
+ * Scenario format, background flow, oracle and admin API: docs/simulator.md.
  */
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -40,6 +42,8 @@ import type { MarketResult } from './types';
 export type { Scenario, ScenarioInput } from './scenario';
 export { parseScenario, loadScenarioFile, ScenarioError } from './scenario';
 export { DEFAULT_SCENARIO } from './default-scenario';
+export { simClockAdapter } from './clock-adapter';
+export type { SimClockAdapter } from './clock-adapter';
 export type { Faults } from './faults';
 export type { ReceivedOrder } from './core';
 export type { ClockOptions } from './clock';
@@ -72,6 +76,8 @@ export interface SimHandle {
   nowMs(): number;
   setTime(ms: number): void;
   advance(ms: number): void;
+  /** Move forward to `ms`; an earlier or equal time is ignored (moved false). */
+  advanceTo(ms: number): { moved: boolean; nowMs: number };
   setFaults(partial: Partial<Faults>): Faults;
   listOrders(): ReceivedOrder[];
   forceSettle(ticker: string, result?: MarketResult): { ticker: string; status: string; result: string };
@@ -120,6 +126,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<SimHandle
     nowMs: () => core.nowMs(),
     setTime: (ms) => core.setTime(ms),
     advance: (ms) => core.advance(ms),
+    advanceTo: (ms) => core.advanceTo(ms),
     setFaults: (p) => core.faults.set(p),
     listOrders: () => core.received.map((r) => ({ ...r })),
     forceSettle: (ticker, result) => {
