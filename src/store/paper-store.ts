@@ -162,6 +162,12 @@ export class PaperStore {
     }));
   }
 
+  /** An order's fee-rounding accumulator (kalshi-api.md §8 step 3): −Σ of its `rounding` entries (fees −, rebates +). */
+  roundingAccumulator(orderId: number): Micros {
+    const r = this.db.prepare("SELECT COALESCE(SUM(amount_micros), 0) AS s FROM paper_ledger WHERE order_id = ? AND kind = 'rounding'").get(orderId) as { s: number };
+    return -r.s;
+  }
+
   /** Cash = bankroll + Σ ledger entries (summed as BigInt: exact whatever the row count). */
   cashMicros(bankrollMicros: Micros): Micros {
     const rows = this.db.prepare('SELECT amount_micros AS a FROM paper_ledger').raw().all() as [number][];
