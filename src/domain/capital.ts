@@ -10,17 +10,10 @@
  * Unrealised losses shrink the capital base, hence sizes and rooms; a capital base ≤ 0 leaves no room at all.
  */
 import { Centis, Micros, notionalCeil } from './fixed';
+import { safeBig as int, toSafeNumber as safe } from './int';
 
 const PPM = 1_000_000n;
 
-function safe(b: bigint, what: string): number {
-  if (b > BigInt(Number.MAX_SAFE_INTEGER) || b < -BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`${what} out of safe integer range`);
-  return Number(b);
-}
-function int(x: number, what: string): bigint {
-  if (!Number.isSafeInteger(x)) throw new RangeError(`${what} must be a safe integer (got ${x})`);
-  return BigInt(x);
-}
 function fraction(ppm: number, what: string): bigint {
   if (!Number.isSafeInteger(ppm) || ppm < 0 || ppm > 1_000_000) throw new RangeError(`${what} must be an integer ppm in [0, 1000000] (got ${ppm})`);
   return BigInt(ppm);

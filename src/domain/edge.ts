@@ -15,6 +15,7 @@
  */
 import { Centis, CENTIS_PER_CONTRACT, complement, formatDollarsExact, isTradablePrice, Micros, MICROS_PER_DOLLAR } from './fixed';
 import { BALANCE_STEP, takerFee, TAKER_RATE_PPM } from './fees';
+import { ceilDiv, floorDiv, toSafeNumber as safe } from './int';
 import { REASON } from './reason-codes';
 import { isOnGridFor } from './tick-grid';
 import type { DecisionSkip, Estimate, MarketSnapshot, Opportunity, Side } from './trading-types';
@@ -26,18 +27,6 @@ export const DEFAULT_FEE_MULTIPLIER_PPM = 1_000_000;
 /** Fee types whose taker fee is the quadratic formula of fees.ts. `flat` (a separate table) is not modelled. */
 export const QUADRATIC_FEE_TYPES: readonly string[] = Object.freeze(['quadratic', 'quadratic_with_maker_fees', 'quadratic_with_combo_maker_fees']);
 
-function ceilDiv(a: bigint, b: bigint): bigint {
-  const q = a / b;
-  return a % b !== 0n && (a < 0n) === (b < 0n) ? q + 1n : q;
-}
-function floorDiv(a: bigint, b: bigint): bigint {
-  const q = a / b;
-  return a % b !== 0n && (a < 0n) !== (b < 0n) ? q - 1n : q;
-}
-function safe(b: bigint, what: string): number {
-  if (b > BigInt(Number.MAX_SAFE_INTEGER) || b < -BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`${what} out of safe integer range`);
-  return Number(b);
-}
 function checkInt(x: number, what: string, min: number, max = Number.MAX_SAFE_INTEGER): void {
   if (!Number.isSafeInteger(x) || x < min || x > max) throw new RangeError(`${what} must be an integer in [${min}, ${max}] (got ${x})`);
 }
@@ -101,14 +90,8 @@ export function sideAsk(market: Pick<MarketSnapshot, 'yesBid' | 'yesAsk' | 'pric
   return { priceMicros: price, sizeCentis: q.size };
 }
 
-export interface SideEdge {
-  side: Side;
-  priceMicros: Micros;
-  askSizeCentis: Centis;
-  fairPpm: number;
-  /** fair − ask − unrounded taker fee per contract. */
-  edgeMicros: Micros;
-}
+/** One side's ask, fair value and edge (fair − ask − unrounded taker fee per contract). */
+export type SideEdge = Pick<Opportunity, 'side' | 'priceMicros' | 'askSizeCentis' | 'fairPpm' | 'edgeMicros'>;
 
 export interface BestSide {
   yes: SideEdge | null;

@@ -15,6 +15,7 @@
  */
 import { Centis, CENTIS_PER_CONTRACT, formatCount, formatDollarsExact, Micros, MICROS_PER_DOLLAR, notionalCeil } from './fixed';
 import { netEdgePerContract, orderFee, unroundedTakerFeePerContract } from './edge';
+import { safeBig as int } from './int';
 import { REASON } from './reason-codes';
 import { isOnGridFor, PriceRange } from './tick-grid';
 import type { DecisionSkip, Opportunity, OrderIntent } from './trading-types';
@@ -44,10 +45,6 @@ export interface SizingInput {
   countStepCentis?: Centis;
 }
 
-function int(x: number, what: string, min = -Number.MAX_SAFE_INTEGER): bigint {
-  if (!Number.isSafeInteger(x) || x < min) throw new RangeError(`${what} must be a safe integer ≥ ${min} (got ${x})`);
-  return BigInt(x);
-}
 const minB = (a: bigint, b: bigint) => (a < b ? a : b);
 const down = (n: bigint, step: bigint) => (n <= 0n ? 0n : n - (n % step));
 
@@ -65,13 +62,13 @@ export function kellyCountCentis(fairPpm: number, costPerContract: Micros, kelly
   return Number(minB(n, MAX_SAFE));
 }
 
-/** Largest count (a multiple of `step`, ≤ `hi`) whose notional, rounded up, fits `room`. */
+/** Largest count (a multiple of `step`) whose notional, rounded up, fits `room`. */
 function countForNotional(room: bigint, price: bigint, step: bigint): bigint {
   if (room <= 0n) return 0n;
   return down(minB((room * C100) / price, MAX_SAFE), step);
 }
 
-/** Largest count (multiple of `step`) whose cash outlay notionalCeil + orderFee fits `room` (monotone: bisect). */
+/** Largest count (a multiple of `step`, ≤ `hi`) whose cash outlay notionalCeil + orderFee fits `room` (monotone: bisect). */
 function countForCash(room: bigint, price: number, multiplierPpm: number, step: bigint, hi: bigint): bigint {
   if (room <= 0n || hi <= 0n) return 0n;
   const fits = (n: bigint) => {
@@ -109,7 +106,7 @@ export function sizeOrder(input: SizingInput, rules: SizingRules): OrderIntent |
   if (kelly === 0n) {
     return skip(REASON.size_zero_guard, `Kelly size rounds to 0 (capital base ${$(input.capitalBaseMicros)}, cost/contract ${$(cost)}, fair ${$(o.fairPpm)})`);
   }
-  const positionRoom = int(rules.maxPositionSize, 'max position size') - int(input.marketExposureMicros, 'market exposure');
+  const positionRoom = int(rules.maxPositionSize, 'max position size', 0) - int(input.marketExposureMicros, 'market exposure', 0);
   const byPosition = countForNotional(positionRoom, P, step);
   const exposureRoom = int(input.exposureRoomMicros, 'exposure room');
   const dailyRoom = int(input.dailyNewRoomMicros, 'daily new room');
