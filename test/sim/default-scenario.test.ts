@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { takerFee } from '../../src/domain/fees';
 import { parseDollars } from '../../src/domain/fixed';
 import { parseScenario, startSimulator, DEFAULT_SCENARIO, SimHandle } from '../../src/sim';
@@ -65,3 +67,18 @@ test('closes are staggered: a simulated week sees markets close and settle on mo
   expect(finalizedByDay).toEqual([5, 7, 10, 11, 13, 15, 16]);
   expect((await state()).filter((m) => m.status !== 'finalized').map((m) => m.ticker)).toEqual(['SIMCPI-M1-T0.4']);
 }, 60_000);
+
+test('the example in docs/simulator.md is a valid scenario and means what the text says', async () => {
+  const md = readFileSync(join(__dirname, '../../docs/simulator.md'), 'utf8');
+  const json = /## Scenario format[\s\S]*?```json\n([\s\S]*?)```/.exec(md)![1];
+  const s = parseScenario(JSON.parse(json), 'docs example');
+  const ex = await startSimulator({ port: 0, clock: { mode: 'manual', startMs: START_MS }, admin: true, rateLimit: false, scenario: s, oracleNoise: '0' });
+  try {
+    const m = (await admin(ex, 'GET', '/state')).body.markets.find((x: any) => x.ticker === 'EXWX-D1-T70');
+    expect(m).toMatchObject({ true_probability_dollars: '0.620000', market_probability_dollars: '0.380000', oracle_bias_dollars: '-0.300000' });
+    const fv = ((await (await fetch(`${ex.rootUrl}/sim-oracle/v1/fair-values?tickers=EXWX-D1-T70`)).json()) as any).fair_values;
+    expect(fv.map((f: any) => f.probability_dollars)).toEqual(['0.3200']);
+  } finally {
+    await ex.close();
+  }
+});
