@@ -6,8 +6,14 @@
 import type { ControlState, ExternalControl } from '../domain/control';
 import type { LaneIdentity, StatusView } from '../workflows/definitions';
 
-export interface CycleRef {
+/** What every activity input carries to prove it is for this worker: the lane identity and the pinned DB id. */
+export interface LaneRef {
   lane: LaneIdentity;
+  /** The lane DB's UUID the workflow pinned at its first beginCycle; null/absent before that (first cycle only). */
+  dbId?: string | null;
+}
+
+export interface CycleRef extends LaneRef {
   firstRunId: string;
   runId: string;
   cycle: number;
@@ -18,6 +24,11 @@ export interface CycleRef {
 export interface BeginCycleInput extends CycleRef {
   /** Version of the DB control row the workflow last wrote or adopted (0: none yet). */
   controlVersion: number;
+  /**
+   * The control state the workflow last wrote or adopted: a DB row whose content differs from it is an outside write
+   * whatever its version (a restored backup restarts the event ids below the workflow's version).
+   */
+  persisted?: ControlState | null;
 }
 
 export interface BeginCycleResult {
@@ -25,6 +36,8 @@ export interface BeginCycleResult {
   external: ExternalControl;
   /** Current version of the DB control row. */
   controlVersion: number;
+  /** The worker's DB UUID: the workflow pins it the first time. */
+  dbId?: string;
 }
 
 export interface FinishCycleInput extends CycleRef {
@@ -34,11 +47,12 @@ export interface FinishCycleInput extends CycleRef {
   status: StatusView;
 }
 
-export interface PersistControlInput {
-  lane: LaneIdentity;
+export interface PersistControlInput extends LaneRef {
   control: ControlState;
   /** The DB version the workflow last wrote or adopted; a newer row's restrictions are merged in, not overwritten. */
   expectedVersion: number;
+  /** What the workflow last wrote or adopted; a row with other content is merged in too (restored backup). */
+  expected?: ControlState | null;
   nowMs: number;
   kind: string;
 }

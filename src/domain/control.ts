@@ -25,6 +25,11 @@ export interface LatchedHalt {
   code: string;
   reason: string;
   atMs: number;
+  /**
+   * When the halt lifts by itself (logical-clock ms), e.g. a daily-loss halt at the next 00:00 UTC; null or absent =
+   * only an operator's `clear-halt` lifts it (a drawdown halt).
+   */
+  expiresAtMs?: number | null;
 }
 
 export interface ControlState {
@@ -60,26 +65,45 @@ export function applyKillSwitch(
     throw new TypeError('killSwitch.cancelResting: must be true or false');
   }
   const reason = cmd.reason?.slice(0, 500) ?? (cmd.engaged ? `engaged by ${source}` : null);
+  // A request to cancel resting orders is never dropped by a later engage that does not repeat it; only a release ends it.
+  const cancelResting = cmd.engaged ? (cmd.cancelResting ?? false) || (state.killSwitch.engaged && state.killSwitch.cancelResting) : false;
   return {
     ...state,
-    killSwitch: {
-      engaged: cmd.engaged,
-      reason,
-      source,
-      atMs,
-      cancelResting: cmd.engaged ? cmd.cancelResting ?? false : false,
-    },
+    killSwitch: { engaged: cmd.engaged, reason, source, atMs, cancelResting },
   };
+}
+
+/**
+ * The `killSwitch` signal on the emergency path fails closed: a well-formed release (`{"engaged": false}`, optional
+ * string `reason`) releases; a well-formed engage engages; ANYTHING else (no input, `{"engaged": "true"}`, a number,
+ * a bad `cancelResting`) engages the switch with the parse error as its reason. Never throws.
+ */
+export function applyKillSwitchSignal(state: ControlState, payload: unknown, atMs: number): { state: ControlState; error: string | null } {
+  try {
+    return { state: applyKillSwitch(state, payload as KillSwitchCommand, 'signal', atMs), error: null };
+  } catch (err) {
+    const error = (err as Error).message;
+    const reason = `malformed killSwitch signal engages the switch (fail closed): ${error}`;
+    const cancelResting = state.killSwitch.engaged && state.killSwitch.cancelResting;
+    return { state: { ...state, killSwitch: { engaged: true, reason, source: 'signal', atMs, cancelResting } }, error };
+  }
 }
 
 export function setPaused(state: ControlState, paused: boolean): ControlState {
   return { ...state, paused };
 }
 
-/** Latch a halt; latching the same code again keeps the first record. */
-export function latchHalt(state: ControlState, code: string, reason: string, atMs: number): ControlState {
+/** Latch a halt; latching the same code again keeps the first record. `expiresAtMs` null = operator only. */
+export function latchHalt(state: ControlState, code: string, reason: string, atMs: number, expiresAtMs: number | null = null): ControlState {
   if (state.latchedHalts.some((h) => h.code === code)) return state;
-  return { ...state, latchedHalts: [...state.latchedHalts, { code, reason, atMs }] };
+  const halt: LatchedHalt = expiresAtMs === null ? { code, reason, atMs } : { code, reason, atMs, expiresAtMs };
+  return { ...state, latchedHalts: [...state.latchedHalts, halt] };
+}
+
+/** Drop the halts whose expiry has passed on the logical clock (a daily-loss halt at the next UTC day). */
+export function expireHalts(state: ControlState, nowMs: number): ControlState {
+  const keep = state.latchedHalts.filter((h) => h.expiresAtMs === undefined || h.expiresAtMs === null || h.expiresAtMs > nowMs);
+  return keep.length === state.latchedHalts.length ? state : { ...state, latchedHalts: keep };
 }
 
 export function clearHalt(state: ControlState, code: string): ControlState {
@@ -102,17 +126,25 @@ export function mergeRestrictive(state: ControlState, other: ControlState): Cont
   let out = state;
   if (!out.killSwitch.engaged && other.killSwitch.engaged) {
     out = { ...out, killSwitch: { ...other.killSwitch, source: other.killSwitch.source ?? 'db' } };
+  } else if (out.killSwitch.engaged && other.killSwitch.engaged && other.killSwitch.cancelResting && !out.killSwitch.cancelResting) {
+    // Already engaged (say by the env var): a later request to cancel resting orders is OR-ed in, never dropped.
+    out = { ...out, killSwitch: { ...out.killSwitch, cancelResting: true } };
   }
   if (!out.paused && other.paused) out = { ...out, paused: true };
-  for (const h of other.latchedHalts) out = latchHalt(out, h.code, h.reason, h.atMs);
+  for (const h of other.latchedHalts) out = latchHalt(out, h.code, h.reason, h.atMs, h.expiresAtMs ?? null);
   return out;
 }
 
 /** The restrictions `after` has that `before` did not (what someone else added while we were writing). */
 export function restrictionsAdded(before: ControlState, after: ControlState): ControlState {
   const known = new Set(before.latchedHalts.map((h) => h.code));
+  const ks = !before.killSwitch.engaged && after.killSwitch.engaged
+    ? after.killSwitch
+    : before.killSwitch.engaged && !before.killSwitch.cancelResting && after.killSwitch.engaged && after.killSwitch.cancelResting
+      ? { ...before.killSwitch, cancelResting: true }
+      : initialControlState().killSwitch;
   return {
-    killSwitch: !before.killSwitch.engaged && after.killSwitch.engaged ? after.killSwitch : initialControlState().killSwitch,
+    killSwitch: ks,
     paused: !before.paused && after.paused,
     latchedHalts: after.latchedHalts.filter((h) => !known.has(h.code)),
   };
@@ -148,6 +180,6 @@ export function tradingBlockReason(state: ControlState): string | null {
 
 export function sameControl(a: ControlState, b: ControlState): boolean {
   const k = (x: KillSwitchState) => [x.engaged, x.reason, x.source, x.atMs, x.cancelResting];
-  const h = (x: LatchedHalt[]) => x.map((y) => [y.code, y.reason, y.atMs]);
+  const h = (x: LatchedHalt[]) => x.map((y) => [y.code, y.reason, y.atMs, y.expiresAtMs ?? null]);
   return a.paused === b.paused && JSON.stringify([k(a.killSwitch), h(a.latchedHalts)]) === JSON.stringify([k(b.killSwitch), h(b.latchedHalts)]);
 }

@@ -58,14 +58,14 @@ const d = <C extends string>(code: C, blocks: BlockScope, clears: ClearRule, lat
 const DEFINITIONS = [
   // ---- control state: operator switches and latched halts ------------------------------------------------------
   d('kill_switch_guard', 'all_orders', 'kill_switch_off', false, 'killed', 'the kill switch is engaged (signal, CLI, env var, file or DB flag)'),
-  d('paused_guard', 'all_orders', 'resume', false, 'paused', 'an operator paused the lane; cycles keep running'),
+  d('paused_guard', 'new_entries', 'resume', false, 'paused', 'an operator paused the lane: no new entries, exits pass; cycles keep running'),
   d('reduce_only_guard', 'new_entries', 'operator_clear_halt', true, 'reduce_only', 'the lane may only reduce exposure'),
   d('daily_loss_guard', 'new_entries', 'next_utc_day', true, 'halted', "the day's realised + marked loss reached risk.daily_loss_limit_fraction"),
   d('drawdown_guard', 'new_entries', 'operator_clear_halt', true, 'halted', 'equity fell too far below its peak'),
   d('failure_cooldown_guard', 'new_entries', 'cooldown_elapsed', false, 'degraded', 'a failure streak reached risk.failure_streak_cooldown_threshold'),
   d('lane_mismatch_guard', 'cycle', 'operator_clear_halt', true, 'halted', "an activity refused the workflow: mode, env, config hash or DB differ from its worker's"),
   d('control_state_corrupt_guard', 'all_orders', 'operator_clear_halt', true, 'halted', 'the persisted control state could not be read'),
-  d('risk_check_error_guard', 'new_entries', 'next_cycle', false, 'degraded', 'the risk checks themselves failed; no entry without them'),
+  d('risk_check_error_guard', 'all_orders', 'next_cycle', false, 'degraded', 'the risk checks themselves failed: no orders this cycle (fail closed)'),
   // ---- per-cycle caps -------------------------------------------------------------------------------------------
   d('max_orders_per_cycle_guard', 'new_entries', 'per_decision', false, 'active', 'risk.max_orders_per_cycle reached this cycle'),
   d('max_notional_per_cycle_guard', 'new_entries', 'per_decision', false, 'active', 'risk.max_notional_per_cycle reached this cycle'),

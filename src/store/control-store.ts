@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { ControlState, ControlSource, initialControlState, LatchedHalt } from '../domain/control';
+import { ControlState, ControlSource, initialControlState, LatchedHalt, sameControl } from '../domain/control';
 import { normalizeReasonCode, REASON } from '../domain/reason-codes';
 
 interface Row {
@@ -24,9 +24,13 @@ export class ControlStore {
    * outside command (the CLI while Temporal was down) from an echo of itself.
    */
   read(): (ControlState & { updatedAtMs: number; updatedBy: string; version: number }) | null {
-    const r = this.db.prepare('SELECT * FROM control_state WHERE id = 1').get() as Row | undefined;
+    // Row and version in ONE read transaction (one snapshot): a write landing between two separate statements would
+    // pair an old row with a new version, and the workflow would then take someone else's command for its own echo.
+    const { r, version } = this.db.transaction(() => ({
+      r: this.db.prepare('SELECT * FROM control_state WHERE id = 1').get() as Row | undefined,
+      version: (this.db.prepare('SELECT MAX(id) AS v FROM control_events').get() as { v: number | null }).v ?? 0,
+    }))();
     if (!r) return null;
-    const version = (this.db.prepare('SELECT MAX(id) AS v FROM control_events').get() as { v: number | null }).v ?? 0;
     let halts: LatchedHalt[] = [];
     try {
       // Old spellings (e.g. `control_state_corrupt`) are read back as their registered `_guard` names.
@@ -85,9 +89,10 @@ export class ControlStore {
   }
 
   /**
-   * The workflow's write: a merge, not an overwrite. If someone else wrote the row after the workflow's last known
-   * version (`expectedVersion`), their restrictions (engaged kill switch, pause, halts) are kept. Returns what was
-   * written and its version, so the workflow adopts the merged state.
+   * The workflow's write: a merge, not an overwrite. If someone else wrote the row since the workflow's last write
+   * (a newer version than `expectedVersion`, OR content other than what the workflow last persisted, `expected` —
+   * after a backup is restored, event ids restart below the workflow's version), their restrictions (engaged kill
+   * switch, pause, halts) are kept. Returns what was written and its version, so the workflow adopts the merged state.
    */
   mergeWrite(
     state: ControlState,
@@ -96,10 +101,11 @@ export class ControlStore {
     by: string,
     kind: string,
     merge: (ours: ControlState, theirs: ControlState) => ControlState,
+    expected: ControlState | null = null,
   ): { control: ControlState; version: number } {
     return this.db.transaction(() => {
       const row = this.read();
-      const control = row && row.version > expectedVersion ? merge(state, row) : state;
+      const control = row && isOutsideWrite(row, expectedVersion, expected) ? merge(state, row) : state;
       const version = this.write(control, atMs, by, kind);
       return { control, version };
     }).immediate();
@@ -112,4 +118,17 @@ export class ControlStore {
         .all(limit) as Array<{ at_ms: number; kind: string; source: string; detail_json: string }>
     ).map((r) => ({ atMs: r.at_ms, kind: r.kind, source: r.source, detail: JSON.parse(r.detail_json) as ControlState }));
   }
+}
+
+/**
+ * Whether the DB row was written by someone other than the workflow since its last write: a newer version, or (when
+ * the workflow says what it last persisted) different content whatever the version says (a restored backup).
+ */
+export function isOutsideWrite(row: ControlState & { version: number }, expectedVersion: number, expected: ControlState | null): boolean {
+  if (row.version > expectedVersion) return true;
+  return expected !== null && !sameControl(controlPart(row), expected);
+}
+
+function controlPart(c: ControlState): ControlState {
+  return { killSwitch: c.killSwitch, paused: c.paused, latchedHalts: c.latchedHalts };
 }

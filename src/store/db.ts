@@ -1,4 +1,5 @@
 import BetterSqlite3, { Database } from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { migrate } from './migrations';
@@ -107,6 +108,15 @@ export function checkDbForMode(opts: OpenDbOptions): string[] {
 export interface OpenedDb {
   db: Database;
   warnings: string[];
+  /** The UUID in `meta.db_id`. */
+  dbId: string;
+}
+
+/** The UUID of an open lane DB (`meta.db_id`). */
+export function readDbId(db: Database): string {
+  const r = db.prepare("SELECT value FROM meta WHERE key = 'db_id'").get() as { value: string } | undefined;
+  if (!r) throw new DbModeError('database has no db_id in meta (not opened through openDatabase)');
+  return r.value;
 }
 
 /**
@@ -127,6 +137,9 @@ export function openDatabase(opts: OpenDbOptions): OpenedDb {
       put.run('mode', opts.mode);
       put.run('env', opts.env);
       put.run('created_at', new Date().toISOString());
+      // The DB's identity: a workflow pins the id it first sees, so a worker on another file (another directory, a
+      // fresh default path) can never act for the lane. A backup restored from this file keeps it (same lineage).
+      put.run('db_id', randomUUID());
       // Once a live lane has used a file, no dry-run may ever open it (even one it was created by).
       if (opts.mode === 'live') put.run('live_used_at', new Date().toISOString());
     })();
@@ -134,7 +147,7 @@ export function openDatabase(opts: OpenDbOptions): OpenedDb {
     db.close();
     throw err;
   }
-  return { db, warnings };
+  return { db, warnings, dbId: readDbId(db) };
 }
 
 /** Online backup (SQLite backup API) into `<dir>/<name>-<timestamp>.sqlite`. Returns the file written. */

@@ -6,6 +6,9 @@
  *     - with lock: true (the worker) takes the exclusive worker lock (DbLockError if held elsewhere);
  *   Store.control  — ControlStore (kill switch / pause / latched halts, with an audit trail)
  *   Store.cycles   — CycleStore (one row per trading cycle)
+ *   Store.scans    — ScanStore (scans with their market snapshots, fetched order books)
+ *   Store.decisions — DecisionStore (estimates and decision records per cycle)
+ *   Store.paper    — PaperStore (paper orders, fills, positions, cash ledger; resetPaper)
  *   backupDatabase(db, path) — SQLite online backup into a timestamped file.
  */
 import type { Database } from 'better-sqlite3';
@@ -13,18 +16,34 @@ import { checkDbForMode, openDatabase, OpenDbOptions } from './db';
 import { acquireDbLock, DbLock } from './lock';
 import { ControlStore } from './control-store';
 import { CycleStore } from './cycle-store';
+import { ScanStore } from './scan-store';
+import { DecisionStore } from './decision-store';
+import { PaperStore } from './paper-store';
 
 export * from './db';
 export * from './lock';
 export { ControlStore } from './control-store';
 export { CycleStore } from './cycle-store';
 export type { CycleRecord, CycleKey } from './cycle-store';
+export { ScanStore } from './scan-store';
+export type { CycleRef, ScanRecord, StoredBook } from './scan-store';
+export { DecisionStore } from './decision-store';
+export type { StoredDecision, StoredEstimate } from './decision-store';
+export { PaperStore } from './paper-store';
+export type {
+  PaperOrder, NewPaperOrder, PaperOrderStatus, PaperFill, NewPaperFill, PaperPosition, LedgerEntry, LedgerKind,
+} from './paper-store';
 
 export interface Store {
   readonly path: string;
   readonly db: Database;
+  /** The DB's UUID (`meta.db_id`): the lane's workflow pins it and refuses a worker on another file. */
+  readonly dbId: string;
   readonly control: ControlStore;
   readonly cycles: CycleStore;
+  readonly scans: ScanStore;
+  readonly decisions: DecisionStore;
+  readonly paper: PaperStore;
   readonly warnings: string[];
   close(): void;
 }
@@ -36,12 +55,16 @@ export function openStore(opts: OpenDbOptions & { lock?: boolean }): Store {
     lock = acquireDbLock(opts.path);
   }
   try {
-    const { db, warnings } = openDatabase(opts);
+    const { db, warnings, dbId } = openDatabase(opts);
     return {
       path: opts.path,
       db,
+      dbId,
       control: new ControlStore(db),
       cycles: new CycleStore(db),
+      scans: new ScanStore(db),
+      decisions: new DecisionStore(db),
+      paper: new PaperStore(db),
       warnings,
       close() {
         try {

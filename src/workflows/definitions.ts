@@ -51,6 +51,8 @@ export interface CarriedState {
   persisted?: ControlState;
   /** Version of the DB control row last written or adopted by the workflow. */
   controlVersion: number;
+  /** The lane DB's UUID pinned at the first beginCycle (absent in histories before it existed / not yet pinned). */
+  dbId?: string | null;
   lastCycle: CycleOutcomeView | null;
   errors: { consecutive: number; total: number; last: string | null };
   /** Number of continue-as-new hand-overs so far. */

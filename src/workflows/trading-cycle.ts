@@ -14,6 +14,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -21,8 +22,10 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/types';
 import {
+  applyKillSwitchSignal,
   clearHalt,
   ControlState,
+  expireHalts,
   initialControlState,
   latchHalt,
   mergeExternalControl,
@@ -48,16 +51,24 @@ import {
   TradingCycleResult,
 } from './definitions';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '30 seconds',
-    maximumAttempts: 5,
-    nonRetryableErrorTypes: [...NON_RETRYABLE],
-  },
-});
+import { ACTIVITY_POLICIES } from './activity-options';
+
+/** One proxy per activity, each with its own timeouts and retry policy (see activity-options.ts for the reasons). */
+function activityProxies(): Activities {
+  const out: Partial<Record<keyof Activities, unknown>> = {};
+  for (const name of Object.keys(ACTIVITY_POLICIES) as (keyof Activities)[]) {
+    const { why: _why, ...options } = ACTIVITY_POLICIES[name];
+    out[name] = proxyActivities<Activities>(options)[name];
+  }
+  return out as Activities;
+}
+const acts = activityProxies();
+
+/** Patch ids (workflow changes after release; histories recorded before them replay the old branch). */
+const PATCH_KILL_SWITCH_FAILS_CLOSED = 'kill-switch-signal-fails-closed';
+const PATCH_PERSIST_UNTIL_CLEAN = 'persist-until-clean-at-stop';
+/** A run that cannot persist its control state at the end fails after this many attempts instead of completing. */
+const STOP_PERSIST_ATTEMPTS = 8;
 
 /**
  * The workflow clock. Inside Temporal's sandbox `Date` is replaced by the deterministic workflow time (taken from
@@ -88,6 +99,9 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
   // adopted, never overwritten; a continued run re-persists whatever its predecessor could not.
   let persisted: ControlState = carried.persisted ?? carried.control;
   let controlVersion = carried.controlVersion;
+  // The lane DB's UUID, pinned at the first beginCycle and carried across continue-as-new: every activity refuses a
+  // worker on another DB file (lane_mismatch_guard).
+  let dbId: string | null = carried.dbId ?? null;
   let lastCycle: CycleOutcomeView | null = carried.lastCycle;
   const errors = { ...carried.errors };
   let phase: StatusView['phase'] = 'starting';
@@ -100,6 +114,13 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
     errors.last = `rejected ${name} signal: ${error}`;
   };
   setHandler(killSwitchSignal, (cmd) => {
+    if (patched(PATCH_KILL_SWITCH_FAILS_CLOSED)) {
+      // The emergency path fails closed: anything but a well-formed release engages, the parse error as its reason.
+      const r = applyKillSwitchSignal(control, cmd, logicalNowMs());
+      control = r.state;
+      if (r.error) rejectSignal('killSwitch', `${r.error} (engaged the kill switch)`);
+      return;
+    }
     const r = tryApplyKillSwitch(control, cmd, 'signal', logicalNowMs());
     if (r.ok) control = r.state;
     else rejectSignal('killSwitch', r.error);
@@ -131,19 +152,31 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
   setHandler(statusQuery, status);
 
   const controlDirty = () => !sameControl(control, persisted);
+  /** The error type of the last failed persist (null after a success). */
+  let persistFailure: string | null = null;
   /** Persist the control state to the lane DB; never fails the workflow (a failure is counted and retried later). */
   async function persistControl(kind: string): Promise<boolean> {
     const snapshot = control;
     try {
-      const r = await acts.persistControl({ lane: input.lane, control: snapshot, expectedVersion: controlVersion, nowMs: logicalNowMs(), kind });
+      const r = await acts.persistControl({
+        lane: input.lane,
+        dbId,
+        control: snapshot,
+        expectedVersion: controlVersion,
+        expected: persisted,
+        nowMs: logicalNowMs(),
+        kind,
+      });
       // Adopt only what someone else added in the DB meanwhile; signals received during the write stay as they are.
       control = mergeRestrictive(control, restrictionsAdded(snapshot, r.control));
       persisted = r.control;
       controlVersion = r.version;
+      persistFailure = null;
       return true;
     } catch (err) {
+      persistFailure = failureType(err);
       errors.total += 1;
-      errors.last = `persist control: ${failureType(err)}`;
+      errors.last = `persist control: ${persistFailure}`;
       return false;
     }
   }
@@ -151,14 +184,17 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
   async function runOneCycle(): Promise<void> {
     cycle += 1;
     phase = 'cycle';
-    const ref = { lane: input.lane, firstRunId: carried.firstRunId, runId: info.runId, cycle, nowMs: logicalNowMs() };
-    const startedAtMs = ref.nowMs;
+    const startedAtMs = logicalNowMs();
+    const ref = () => ({ lane: input.lane, dbId, firstRunId: carried.firstRunId, runId: info.runId, cycle, nowMs: startedAtMs });
     let outcome: string;
     const summary: Record<string, unknown> = {};
     try {
-      const begun = await acts.beginCycle({ ...ref, controlVersion });
+      const begun = await acts.beginCycle({ ...ref(), controlVersion, persisted });
+      if (dbId === null && typeof begun.dbId === 'string') dbId = begun.dbId;
       control = mergeExternalControl(control, begun.external, logicalNowMs());
       if (begun.external.db) controlVersion = begun.controlVersion;
+      // A halt with an expiry (a daily-loss halt at the next 00:00 UTC) lifts by itself on the logical clock.
+      control = expireHalts(control, logicalNowMs());
       const blocked = tradingBlockReason(control);
       // The trading pipeline (reconcile → scan → … → place → book) plugs in here with the trading issues.
       outcome = blocked ? `skipped:${blocked}` : 'completed';
@@ -170,13 +206,13 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
       errors.total += 1;
       errors.last = `cycle ${cycle}: ${type}`;
       if (type === 'LaneMismatchError') {
-        control = latchHalt(control, 'lane_mismatch_guard', 'an activity refused this workflow: mode/env/config differ from its worker', logicalNowMs());
+        control = latchHalt(control, 'lane_mismatch_guard', 'an activity refused this workflow: mode/env/config hash/DB differ from its worker', logicalNowMs());
       }
     }
     if (controlDirty()) await persistControl('cycle');
     lastCycle = { cycle, startedAtMs, finishedAtMs: logicalNowMs(), outcome };
     try {
-      await acts.finishCycle({ ...ref, startedAtMs, nowMs: logicalNowMs(), outcome, summary, status: status() });
+      await acts.finishCycle({ ...ref(), startedAtMs, nowMs: logicalNowMs(), outcome, summary, status: status() });
     } catch (err) {
       errors.total += 1;
       errors.last = `cycle ${cycle} finish: ${failureType(err)}`;
@@ -198,6 +234,7 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
         control,
         persisted,
         controlVersion,
+        dbId,
         lastCycle,
         errors: { ...errors },
         generation: carried.generation + 1,
@@ -226,7 +263,22 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
 
   phase = 'stopped';
   await condition(allHandlersFinished);
-  if (controlDirty()) await persistControl('stop');
+  if (patched(PATCH_PERSIST_UNTIL_CLEAN)) {
+    // Never complete with the control state only in the result: a change that arrived during the final write is
+    // written too, and a write that keeps failing fails the run (the operator sees it) instead of a quiet success.
+    for (let attempt = 1; controlDirty(); attempt += 1) {
+      if (await persistControl('stop')) continue;
+      // A refusal that no retry can change (a worker of another lane or DB) fails the run at once.
+      if (attempt >= STOP_PERSIST_ATTEMPTS || (NON_RETRYABLE as readonly string[]).includes(persistFailure ?? '')) {
+        throw ApplicationFailure.nonRetryable(
+          `the lane's control state could not be written to its DB after ${attempt} attempts (${errors.last}); ` +
+            `the workflow's state: ${JSON.stringify(control)}`,
+          'ControlNotPersisted',
+        );
+      }
+      await sleep(Math.min(60_000, 5_000 * 2 ** (attempt - 1)));
+    }
+  } else if (controlDirty()) await persistControl('stop');
   return { cycles: cycle, firstRunId: carried.firstRunId, control };
 }
 

@@ -49,9 +49,9 @@ describe('evaluateCycleGuards', () => {
     }]);
   });
 
-  it('paused blocks what the registry says (all_orders); reduce-only and cooldown block entries only', () => {
+  it('paused, reduce-only and cooldown block entries only: exits pass (the registry says new_entries)', () => {
     expect(evaluateCycleGuards(input({ control: setPaused(initialControlState(), true) }))).toMatchObject({
-      entriesAllowed: false, exitsAllowed: false, blockedBy: 'paused_guard',
+      entriesAllowed: false, exitsAllowed: true, blockedBy: 'paused_guard', exitsBlockedBy: null,
     });
     const ro = latchHalt(initialControlState(), 'reduce_only_guard', 'operator', D);
     expect(evaluateCycleGuards(input({ control: ro }))).toMatchObject({ entriesAllowed: false, exitsAllowed: true, blockedBy: 'reduce_only_guard', exitsBlockedBy: null });

@@ -2,6 +2,7 @@
  * tradingCycle on a real (time-skipping) Temporal server with a real worker, real activities and a real SQLite DB.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { bundleWorkflowCode, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import BetterSqlite3 from 'better-sqlite3';
 import fs from 'node:fs';
@@ -222,24 +223,32 @@ describe('tradingCycle', () => {
     });
   });
 
-  it('records and ignores malformed signals; the lane keeps obeying good ones', async () => {
+  it('a malformed killSwitch signal engages the switch (fail closed) with the parse error as its reason; other bad signals are recorded and ignored', async () => {
     const id = testIdentity();
     const lw = await startLaneWorker(env, bundle, id);
     await lw.worker.runUntil(async () => {
       const h = await start(cycleInput(id, { cycleIntervalSeconds: 600 }));
       await env.sleep('10 seconds');
-      await h.signal(killSwitchSignal, { engaged: 'true' } as never);
-      await h.signal(killSwitchSignal, null as never);
       await h.signal(clearHaltSignal, {} as never);
-      await env.sleep('5 seconds');
+      await env.sleep('1 second');
       let s = await h.query(statusQuery);
       expect(s.control.killSwitch.engaged).toBe(false);
-      expect(s.errors.total).toBe(3);
       expect(s.errors.last).toBe('rejected clearHalt signal: code: must be a string');
-      await h.signal(killSwitchSignal, { engaged: true, reason: 'valid' });
-      await env.sleep('5 seconds');
-      s = await h.query(statusQuery);
-      expect(s.control.killSwitch).toMatchObject({ engaged: true, reason: 'valid' });
+      for (const bad of [{ engaged: 'true' }, null, 42, { engaged: true, cancelResting: 'yes' }, { engaged: false, reason: 7 }]) {
+        // Only a well-formed release releases.
+        await h.signal(killSwitchSignal, { engaged: false });
+        await env.sleep('1 second');
+        expect((await h.query(statusQuery)).control.killSwitch.engaged).toBe(false);
+        await h.signal(killSwitchSignal, bad as never);
+        await env.sleep('1 second');
+        s = await h.query(statusQuery);
+        expect(s.control.killSwitch).toMatchObject({ engaged: true, source: 'signal' });
+        expect(s.control.killSwitch.reason).toMatch(/^malformed killSwitch signal engages the switch \(fail closed\): killSwitch/);
+        expect(s.errors.last).toMatch(/^rejected killSwitch signal: .*\(engaged the kill switch\)$/);
+        // The engaged state reaches the DB as well (the order path reads it fresh).
+        expect(withLaneStore(lw.dbPath, (db) => db.control.read()?.killSwitch.engaged)).toBe(true);
+      }
+      expect(s.errors.total).toBe(6);
       await env.sleep('600 seconds');
       expect((await h.query(statusQuery)).lastCycle?.outcome).toBe('skipped:kill_switch_guard');
       await h.terminate('done');
@@ -286,8 +295,13 @@ describe('tradingCycle', () => {
           workflowId: `${workerId.lane}-${Object.keys(wrong)[0]}`,
           args: [cycleInput(wfId, { maxCycles: 1 })],
         });
-        const r = (await h.result()) as TradingCycleResult;
-        expect(r.control.latchedHalts.map((x) => x.code)).toEqual(['lane_mismatch_guard']);
+        // The halt cannot be written to a worker's DB that refuses the workflow, so the run does not complete quietly
+        // with it only in its result: it fails, naming the halt.
+        const err = await h.result().then(() => null, (e: unknown) => e as WorkflowFailedError);
+        expect(err).toBeInstanceOf(WorkflowFailedError);
+        const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
+        expect(cause.type).toBe('ControlNotPersisted');
+        expect(cause.message).toContain('"code":"lane_mismatch_guard"');
       }
     });
     // Nothing was recorded for the foreign workflows.

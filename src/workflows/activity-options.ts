@@ -1,0 +1,42 @@
+/**
+ * Each activity's own timeouts and retry policy, with the reason for each value. One shared 30 s start-to-close
+ * cannot fit every step: a scope-less scan of hundreds of markets at 20 reads/s takes minutes and would retry into
+ * 429s, while a local SQLite write that has not answered in 15 s is stuck and should be retried. The type makes an
+ * entry mandatory for every activity in `Activities`. Pure data: imported by the workflow bundle.
+ */
+import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
+import type { Activities } from '../activities/types';
+import { NON_RETRYABLE } from './definitions';
+
+export interface ActivityPolicy extends ActivityOptions {
+  /** Why these values: shown to the next engineer, and checked to be present by a test. */
+  why: string;
+}
+
+const LOCAL_DB_RETRY: RetryPolicy = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '30 seconds',
+  maximumAttempts: 5,
+  nonRetryableErrorTypes: [...NON_RETRYABLE],
+};
+
+export const ACTIVITY_POLICIES: Readonly<Record<keyof Activities, ActivityPolicy>> = {
+  beginCycle: {
+    startToCloseTimeout: '15 seconds',
+    retry: LOCAL_DB_RETRY,
+    why:
+      'local work only (lane DB read/insert, kill-switch env var and file): SQLite busy_timeout is 5 s, so 15 s covers ' +
+      'two lock waits behind a CLI write; longer means a wedged worker and a retry elsewhere is better',
+  },
+  persistControl: {
+    startToCloseTimeout: '15 seconds',
+    retry: LOCAL_DB_RETRY,
+    why: 'one immediate SQLite transaction (busy_timeout 5 s); the workflow itself retries a failed persist every minute',
+  },
+  finishCycle: {
+    startToCloseTimeout: '15 seconds',
+    retry: LOCAL_DB_RETRY,
+    why: 'one SQLite upsert and a small heartbeat file write (busy_timeout 5 s)',
+  },
+};
