@@ -142,3 +142,32 @@ export interface DecisionSkip {
   /** The size reached before the refusal (0 when none). */
   countCentis: Centis;
 }
+
+/**
+ * The readable result of one cycle (stored in `cycles.summary_json`, shown by status, the heartbeat and the Web UI).
+ * Counts only, never blobs: scans, books and estimates live in the lane DB, referred to by id.
+ */
+export interface CycleSummary {
+  scanId: number | null;
+  scanned: number;
+  inScope: number;
+  estimates: number;
+  opportunities: number;
+  /** Orders placed this cycle (paper or live). */
+  orders: number;
+  fills: number;
+  /** Skips by reason code, e.g. {min_edge_guard: 12}. */
+  skipped: Record<string, number>;
+  /** Best net edge seen this cycle (dollars per contract, decimal text), or null. */
+  bestEdge: string | null;
+  /** One line when the cycle placed nothing: "18 in scope, 18 estimates, best edge 0.04 < min_edge 0.10". */
+  whyNoTrade: string | null;
+  /** Paper/live ledger after the cycle, fixed-point decimal text. */
+  cash: string | null;
+  equity: string | null;
+  exposure: string | null;
+  openPositions: number;
+  restingOrders: number;
+  /** The pipeline stage that failed, when the cycle failed. */
+  failedStage: string | null;
+}
