@@ -64,6 +64,8 @@ export const strategySchema = z.object({
   heavy_favorite_yes_price_threshold: probability().default(0.8),
   heavy_favorite_buy_no_min_edge: probability().default(0.15),
   heavy_favorite_buy_no_min_confidence: probability().default(0.85),
+  /** Series or event tickers whose non-default fee multiplier (or pending fee change) is accepted; others: fee_unverified_guard. */
+  allow_fee_multipliers: tickerList().default([]),
 }).strict();
 
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -77,6 +79,8 @@ export const riskSchema = z.object({
   max_orders_per_cycle: positiveInt().default(5),
   max_notional_per_cycle: positiveDollars().default(2000),
   daily_loss_limit_fraction: fraction().default(0.1),
+  /** Drawdown from the capital base's peak that latches drawdown_guard until an operator clears it; null disables. */
+  max_drawdown_fraction: fraction().nullable().default(0.25),
   /** 0 disables. The origin defaulted to 0 (B9); a live run re-buying a market every cycle is the failure it allowed. */
   max_trades_per_market_per_day: nonNegInt().default(3),
   failure_streak_cooldown_threshold: nonNegInt().default(0),
@@ -90,6 +94,8 @@ export const executionSchema = z.object({
   min_edge_at_execution: probability().default(0.02),
   max_submit_slippage: probability().default(0.1),
   order_ttl_seconds: int().min(1, 'must be at least 1').max(86400, 'must be at most 86400').default(600),
+  /** No new entry within this many seconds of a market's close. */
+  min_time_to_close_seconds: int().min(0, 'must be 0 or more').max(604800, 'must be at most 604800').default(3600),
   apply_kalshi_fees_to_edge: bool().default(true),
   reconcile_max_pages: positiveInt().default(5),
   reconcile_page_limit: int().min(1, 'must be at least 1').max(1000, 'must be at most 1000 (Kalshi maximum)').default(200),

@@ -80,6 +80,7 @@ const DEFINITIONS = [
   d('scope_guard', 'new_entries', 'per_decision', false, 'active', 'the market is outside the allowed scope'),
   d('final_scope_guard', 'new_entries', 'per_decision', false, 'active', 'the final scope check before placing refused the market'),
   d('min_time_to_close_guard', 'new_entries', 'per_decision', false, 'active', 'the market closes too soon'),
+  d('no_estimate_guard', 'new_entries', 'per_decision', false, 'active', 'the fair-value model gave no estimate for the market'),
   d('no_quote_guard', 'new_entries', 'per_decision', false, 'active', 'no usable quote on the side to trade'),
   d('max_position_size_guard', 'new_entries', 'per_decision', false, 'active', 'the position would exceed risk.max_position_size'),
   d('max_positions_guard', 'new_entries', 'per_decision', false, 'active', 'risk.max_positions open positions already'),

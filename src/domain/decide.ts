@@ -1,0 +1,165 @@
+/**
+ * One cycle's decision, pure: in-scope markets + estimates + the ledger's capital → sized, guarded, finally
+ * scope-checked intents, and one DecisionRecord per market considered (why it was or was not traded).
+ *
+ *   per market: min_time_to_close → estimate? → evaluateEntry (fees, quote, confidence, edge, heavy favourite)
+ *               → sizeOrder (Kelly, caps, rounded-fee edge)
+ *   then:       safeGuardCycle (kill switch, pause, halts, daily loss, drawdown, cooldown, de-dup, per-cycle caps)
+ *   then:       final scope (final_scope_guard): an intent outside the scope never survives, whoever made it
+ *
+ * No I/O and no clock: "now" is the workflow's logical clock, passed in.
+ */
+import type { CapitalSnapshot } from './capital';
+import type { CycleCaps, TradesToday } from './cycle-caps';
+import type { Exposure } from './dedupe';
+import { evaluateEntry, EntryRules, isSkip } from './edge';
+import { formatDollars } from './fixed';
+import { REASON } from './reason-codes';
+import { CycleGuardInput, GuardCycleResult, safeGuardCycle } from './risk-guards';
+import { AllowedScope, isMarketInAllowedScope, ScopeMode } from './scope';
+import { sizeOrder, SizingRules } from './sizing';
+import type { DecisionRecord, Estimate, MarketSnapshot, OrderIntent } from './trading-types';
+
+export interface DecideRules extends EntryRules, SizingRules {
+  /** `execution.min_time_to_close_seconds` in ms: no new entry this close to a market's close. */
+  minTimeToCloseMs: number;
+  /** Whole contracts only (no fractional trading): 100; else 1. */
+  countStepCentis?: number;
+}
+
+export interface DecideInput {
+  cycle: number;
+  nowMs: number;
+  mode: ScopeMode;
+  scope: AllowedScope;
+  /** The scan's in-scope markets (scope check #1 happened at the scan). */
+  markets: readonly MarketSnapshot[];
+  estimates: readonly Estimate[];
+  rules: DecideRules;
+  capital: CapitalSnapshot;
+  /** Per market: open position cost + resting notional (micros). */
+  marketExposure: Readonly<Record<string, number>>;
+  exposure: Exposure;
+  caps: CycleCaps;
+  tradesToday: TradesToday;
+  /** The risk-guard states and limits (daily loss, drawdown, cooldown, control). */
+  guard: Omit<CycleGuardInput, 'nowMs' | 'cycle' | 'capitalBaseMicros'>;
+}
+
+export interface DecideResult {
+  intents: OrderIntent[];
+  decisions: DecisionRecord[];
+  verdict: Omit<GuardCycleResult, 'kept' | 'skipped'>;
+  counts: { estimates: number; opportunities: number; skipped: Record<string, number> };
+  /** Best net edge per contract seen (micros), or null. */
+  bestEdgeMicros: number | null;
+  /** One line when nothing is ordered; null otherwise. */
+  whyNoTrade: string | null;
+}
+
+const $ = (m: number) => formatDollars(m, 2);
+
+export function decideCycle(input: DecideInput): DecideResult {
+  const { cycle, rules } = input;
+  const decisions: DecisionRecord[] = [];
+  const sized: OrderIntent[] = [];
+  const byTicker = new Map(input.estimates.map((e) => [e.ticker, e]));
+  let opportunities = 0;
+  let bestEdge: number | null = null;
+  const skipRecord = (r: Omit<DecisionRecord, 'cycle' | 'decision'>) => decisions.push({ cycle, decision: 'skip', ...r });
+
+  for (const m of input.markets) {
+    const base = { ticker: m.ticker, side: null, fairValuePpm: null, priceMicros: null, edgeMicros: null, confidencePpm: null, countCentis: 0 };
+    if (m.closeTimeMs !== null && m.closeTimeMs - input.nowMs < rules.minTimeToCloseMs) {
+      skipRecord({ ...base, reason: REASON.min_time_to_close_guard, detail: `closes in ${Math.round((m.closeTimeMs - input.nowMs) / 60_000)} min` });
+      continue;
+    }
+    const est = byTicker.get(m.ticker);
+    if (!est) {
+      skipRecord({ ...base, reason: REASON.no_estimate_guard, detail: 'the model gave no estimate for this market' });
+      continue;
+    }
+    const entry = evaluateEntry(est, m, rules);
+    if (entry.edgeMicros !== null && (bestEdge === null || entry.edgeMicros > bestEdge)) bestEdge = entry.edgeMicros;
+    if (isSkip(entry)) {
+      skipRecord({
+        ticker: m.ticker, side: entry.side, fairValuePpm: entry.fairPpm, priceMicros: entry.priceMicros, edgeMicros: entry.edgeMicros,
+        confidencePpm: est.confidencePpm, countCentis: entry.countCentis, reason: entry.code, detail: entry.detail,
+      });
+      continue;
+    }
+    opportunities += 1;
+    const s = sizeOrder(
+      {
+        opportunity: entry,
+        market: m,
+        capitalBaseMicros: input.capital.capitalBaseMicros,
+        marketExposureMicros: input.marketExposure[m.ticker] ?? 0,
+        exposureRoomMicros: input.capital.exposureRoomMicros,
+        dailyNewRoomMicros: input.capital.dailyNewRoomMicros,
+        countStepCentis: rules.countStepCentis,
+      },
+      rules,
+    );
+    if (isSkip(s)) {
+      skipRecord({
+        ticker: m.ticker, side: s.side, fairValuePpm: s.fairPpm, priceMicros: s.priceMicros, edgeMicros: s.edgeMicros,
+        confidencePpm: est.confidencePpm, countCentis: s.countCentis, reason: s.code, detail: s.detail,
+      });
+      continue;
+    }
+    sized.push(s);
+  }
+
+  const guarded = safeGuardCycle({
+    ...input.guard,
+    nowMs: input.nowMs,
+    cycle,
+    capitalBaseMicros: input.capital.capitalBaseMicros,
+    intents: sized,
+    exposure: input.exposure,
+    caps: input.caps,
+    tradesToday: input.tradesToday,
+  });
+  const intentRecord = (i: OrderIntent, decision: 'order' | 'skip', reason: string | null, detail: string | null): DecisionRecord => ({
+    cycle, ticker: i.ticker, side: i.side, fairValuePpm: i.fairPpm, priceMicros: i.priceMicros, edgeMicros: i.edgeMicros,
+    confidencePpm: i.confidencePpm, countCentis: i.countCentis, decision, reason, detail,
+  });
+  for (const sk of guarded.skipped) decisions.push(intentRecord(sk.intent, 'skip', sk.code, sk.detail));
+
+  // Scope check #2, the last one before execution (and #3 runs inside the execute activity itself).
+  const intents: OrderIntent[] = [];
+  const marketOf = new Map(input.markets.map((m) => [m.ticker, m]));
+  for (const i of guarded.kept) {
+    const m = marketOf.get(i.ticker);
+    const inScope = m !== undefined && isMarketInAllowedScope(m, input.scope, input.mode);
+    if (!inScope) decisions.push(intentRecord(i, 'skip', REASON.final_scope_guard, 'outside the allowed scope at the final check'));
+    else {
+      intents.push(i);
+      decisions.push(intentRecord(i, 'order', null, null));
+    }
+  }
+
+  const skipped: Record<string, number> = {};
+  for (const d of decisions) if (d.decision === 'skip' && d.reason) skipped[d.reason] = (skipped[d.reason] ?? 0) + 1;
+  const { kept: _k, skipped: _s, ...verdict } = guarded;
+  return {
+    intents,
+    decisions,
+    verdict,
+    counts: { estimates: input.estimates.length, opportunities, skipped },
+    bestEdgeMicros: bestEdge,
+    whyNoTrade: intents.length > 0 ? null : whyNoTrade(input, bestEdge, guarded),
+  };
+}
+
+function whyNoTrade(input: DecideInput, bestEdge: number | null, g: GuardCycleResult): string {
+  const head = `${input.markets.length} in scope, ${input.estimates.length} estimates`;
+  if (g.blockedBy) return `${head}; new orders blocked by ${g.blockedBy}`;
+  if (input.markets.length === 0) return 'no market in scope';
+  if (bestEdge === null) return `${head}, no tradeable quote`;
+  if (bestEdge < input.rules.minEdge) return `${head}, best edge ${$(bestEdge)} < min_edge ${$(input.rules.minEdge)}`;
+  const top = Object.entries(g.skipped.reduce<Record<string, number>>((a, s) => ({ ...a, [s.code]: (a[s.code] ?? 0) + 1 }), {}))
+    .sort((a, b) => b[1] - a[1])[0];
+  return top ? `${head}, edges found but refused (${top[0]} × ${top[1]})` : `${head}, edges found but none could be sized`;
+}
