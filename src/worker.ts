@@ -5,7 +5,7 @@
  */
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { createActivities } from './activities';
+import { createActivities, type Activities } from './activities';
 import { ScrubFailuresInterceptor } from './activities/scrub-interceptor';
 import type { ExternalControl } from './domain/control';
 import { openStore, Store } from './store';
@@ -23,6 +23,8 @@ export interface LaneWorkerOptions {
   namespace?: string;
   /** Pre-bundled workflow code (tests bundle once per suite); default: bundle `./workflows` at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Test seam only (fault injection): wraps the activities before the worker registers them. Production never sets it. */
+  wrapActivities?: (activities: Activities) => Activities;
 }
 
 export interface LaneWorker {
@@ -61,13 +63,14 @@ export async function createLaneWorker(opts: LaneWorkerOptions): Promise<LaneWor
       `kalshi-autopilot worker: mode=${identity.mode} env=${identity.env} db=${opts.dbPath} scope=${opts.banner.scope} ` +
         `bankroll=${opts.banner.bankroll} config=${identity.configHash}`,
     );
-    const activities = createActivities({
+    const created = createActivities({
       identity,
       store,
       logger,
       readKillSources: opts.readKillSources,
       heartbeatPath: opts.heartbeatPath,
     });
+    const activities = opts.wrapActivities ? opts.wrapActivities(created) : created;
     const worker = await Worker.create({
       connection: opts.connection,
       namespace: opts.namespace ?? 'default',

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkerOptions } from '@temporalio/worker';
-import { createLaneWorker, LaneWorker } from '../../src/worker';
+import { createLaneWorker, LaneWorker, LaneWorkerOptions } from '../../src/worker';
 import { openStore, Store } from '../../src/store';
 import { silentLogger } from '../../src/observability/logger';
 import type { ExternalControl } from '../../src/domain/control';
@@ -37,7 +37,13 @@ export async function startLaneWorker(
   env: TestWorkflowEnvironment,
   workflowBundle: WorkerOptions['workflowBundle'],
   identity: LaneIdentity,
-  opts: { dbPath?: string; killSources?: KillSources; heartbeatPath?: string | null } = {},
+  opts: {
+    dbPath?: string;
+    killSources?: KillSources;
+    heartbeatPath?: string | null;
+    /** Fault injection: wrap the real activities (see LaneWorkerOptions.wrapActivities). */
+    wrapActivities?: LaneWorkerOptions['wrapActivities'];
+  } = {},
 ): Promise<LaneWorker & { dbPath: string; killSources: KillSources }> {
   const dbPath = opts.dbPath ?? path.join(tempDir(), 'lane.sqlite');
   const killSources: KillSources = opts.killSources ?? { envKill: null, fileKill: null };
@@ -53,6 +59,7 @@ export async function startLaneWorker(
     logger: silentLogger(),
     connection: env.nativeConnection,
     workflowBundle,
+    wrapActivities: opts.wrapActivities,
   });
   return Object.assign(lw, { dbPath, killSources });
 }
