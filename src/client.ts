@@ -16,6 +16,8 @@ import { registerConfigCommands } from './cli/config-commands';
 import { registerUpCommand } from './cli/up-command';
 import { registerReadCommands } from './cli/read-commands';
 import { registerSimCommands } from './cli/sim-command';
+import { registerDecisionsCommand } from './cli/decisions-command';
+import { registerResetPaperCommand } from './cli/reset-paper-command';
 
 export function buildProgram(): Command {
   const program = new Command('kalshi-autopilot')
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerLaneCommands(program);
+  registerDecisionsCommand(program);
+  registerResetPaperCommand(program);
   registerUpCommand(program);
   registerConfigCommands(program);
   registerReadCommands(program);

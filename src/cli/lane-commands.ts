@@ -25,6 +25,7 @@ import { runInitWizard } from './init-wizard';
 import { registerKillSwitchCommand } from './kill-switch-command';
 import { openExistingLaneStore } from './lane-db';
 import { connectClient, signalLane } from './temporal-client';
+import { bankrollOf, readStatusExtras, statusExtraLines } from './status-ledger';
 
 function positiveInt(flag: string) {
   return (v: string) => {
@@ -99,7 +100,9 @@ export function registerLaneCommands(program: Command): void {
         temporalError = err instanceof WorkflowNotFoundError ? 'workflow not running' : `Temporal unreachable at ${lane.temporal.address}`;
       }
       const db = readDbStatus(lane.dbPath, lane.mode, lane.env, lane.lane);
-      const out = { lane: lane.lane, mode: lane.mode, env: lane.env, dbPath: lane.dbPath, workflow: view, temporalError, db };
+      // The ledger (paper in dry-run) and the last finished cycle's counts: src/cli/status-ledger.ts.
+      const extras = db && !('error' in db) ? readStatusExtras(lane, bankrollOf(o, lane)) : { ledger: null, lastCycle: null };
+      const out = { lane: lane.lane, mode: lane.mode, env: lane.env, dbPath: lane.dbPath, workflow: view, temporalError, db, ...extras };
       if (o.json) {
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         return;
@@ -123,6 +126,7 @@ export function registerLaneCommands(program: Command): void {
         lines.push(
           `  db control: kill=${db.control.killSwitch.engaged ? 'ENGAGED' : 'off'} paused=${db.control.paused} blocked-by=${db.blockedBy ?? 'nothing'}`,
           `  db cycles recorded: ${db.cycles}${db.lastCycle ? `, last #${db.lastCycle.cycle} ${db.lastCycle.outcome}` : ''}`,
+          ...statusExtraLines(extras, lane.dbPath),
         );
       } else {
         lines.push(`  db: no lane DB at ${displayPath(lane.dbPath)} (path from ${lane.dbFrom})`);
