@@ -194,7 +194,7 @@ export function statusExtraLines(x: StatusExtras, dbPath: string): string[] {
     lines.push(`  ledger: cannot read: ${l.error}`);
   } else if (l) {
     const $ = (v: string | null) => (v === null ? 'unknown' : `$${v}`);
-    const from = l.source === 'paper' ? `paper, now (bankroll ${$(l.bankroll)})` : `as of cycle #${l.asOfCycle}`;
+    const from = l.source === 'paper' ? `paper, now; bankroll ${$(l.bankroll)}` : `as of cycle #${l.asOfCycle}`;
     lines.push(
       `  ledger (${from}): cash ${$(l.cash)}  equity ${$(l.equity)}  exposure ${$(l.exposure)}${l.realizedPnl !== null ? `  realised P&L ${$(l.realizedPnl)}` : ''}`,
       `  open positions: ${l.openPositions}  resting orders: ${l.restingOrders}`,
