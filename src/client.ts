@@ -3,11 +3,12 @@
  * failures into a clear message on stderr (secrets scrubbed) and a non-zero exit code.
  *
  * Exit codes: 0 ok; 1 runtime failure; 2 invalid config, flags or arguments; 3 refused for safety (DB of another
- * lane, worker lock held, non-interactive prompt).
+ * lane, worker lock held, another live worker polls the lane, non-interactive prompt).
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError, formatIssues } from './config';
 import { DbLockError, DbModeError } from './store';
+import { LaneWorkerRunningError } from './lane-pollers';
 import { safeErrorMessage } from './observability/redact';
 import { registerLaneCommands } from './cli/lane-commands';
 import { NonInteractiveError } from './cli/init-wizard';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
 export function exitCodeFor(err: unknown): number {
   if (err instanceof ConfigError || err instanceof UsageError) return 2;
   if (err instanceof DbModeError || err instanceof DbLockError || err instanceof NonInteractiveError) return 3;
+  if (err instanceof LaneWorkerRunningError) return 3;
   return 1;
 }
 

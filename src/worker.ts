@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { createActivities, type Activities } from './activities';
 import { ScrubFailuresInterceptor } from './activities/scrub-interceptor';
 import type { ExternalControl } from './domain/control';
+import { assertNoOtherLaneWorker, workerIdentity } from './lane-pollers';
 import { openStore, Store } from './store';
 import type { LaneIdentity, StartupBanner } from './workflows/definitions';
 
@@ -21,6 +22,8 @@ export interface LaneWorkerOptions {
   logger: Logger;
   connection: NativeConnection;
   namespace?: string;
+  /** Refuse to start while another live worker polls the lane's task queue (src/lane-pollers.ts); default true. */
+  checkPollers?: boolean;
   /** Pre-bundled workflow code (tests bundle once per suite); default: bundle `./workflows` at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Test seam only (fault injection): wraps the activities before the worker registers them. Production never sets it. */
@@ -63,6 +66,10 @@ export async function createLaneWorker(opts: LaneWorkerOptions): Promise<LaneWor
       `kalshi-autopilot worker: mode=${identity.mode} env=${identity.env} db=${opts.dbPath} scope=${opts.banner.scope} ` +
         `bankroll=${opts.banner.bankroll} config=${identity.configHash}`,
     );
+    // After the DB lock (a second worker on this DB gets the lock error first), before polling: one worker per lane.
+    if (opts.checkPollers !== false) {
+      await assertNoOtherLaneWorker({ connection: opts.connection, namespace: opts.namespace ?? 'default', taskQueue: identity.lane, logger });
+    }
     const created = createActivities({
       identity,
       store,
@@ -75,6 +82,8 @@ export async function createLaneWorker(opts: LaneWorkerOptions): Promise<LaneWor
       connection: opts.connection,
       namespace: opts.namespace ?? 'default',
       taskQueue: identity.lane,
+      // `${pid}@${hostname}`: what the poller check of the next worker parses (src/lane-pollers.ts).
+      identity: workerIdentity(),
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
       activities,
       interceptors: { activity: [() => ({ inbound: new ScrubFailuresInterceptor() })] },

@@ -219,19 +219,21 @@ describe('lane commands (real CLI, real Temporal)', () => {
 
   it('SIGTERM during start-up (before the worker polls) also exits cleanly', async () => {
     const own = tempDir('kap-worker-');
-    const child = spawn(process.execPath, [CLI, 'worker', '--env', 'sim', '--dry-run', '--temporal-address', address], {
+    // Lane sim-live: nobody polls it now (sim-dry-run is polled by this suite's worker, so a worker of it from another
+    // directory is refused: test/cli/lane-pollers-cli.test.ts).
+    const child = spawn(process.execPath, [CLI, 'worker', '--env', 'sim', '--live', '--series-tickers', 'KXHIGHNY', '--temporal-address', address], {
       cwd: own,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...secretEnv },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
-    for (let i = 0; i < 300 && !/kalshi-autopilot worker: mode=dry-run/.test(stderr); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 300 && !/kalshi-autopilot worker: mode=live/.test(stderr); i++) await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGTERM'); // while it is still bundling the workflow code
     expect(await exited).toBe(0);
     expect(stderr).toMatch(/shutting down worker/);
-    openStore({ path: path.join(own, 'data/kalshi-autopilot-sim-dry-run.sqlite'), mode: 'dry-run', env: 'sim', lock: true }).close();
+    openStore({ path: path.join(own, 'data/kalshi-autopilot-sim-live.sqlite'), mode: 'live', env: 'sim', lock: true }).close();
   });
 
   async function runUp(args: string[], upCwd: string): Promise<{ stderr: string; code: number | null }> {

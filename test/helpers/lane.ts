@@ -59,6 +59,8 @@ export async function startLaneWorker(
     logger: silentLogger(),
     connection: env.nativeConnection,
     workflowBundle,
+    // The time-skipping test server does not implement DescribeTaskQueue; the check: test/lane-pollers*.test.ts.
+    checkPollers: false,
     wrapActivities: opts.wrapActivities,
   });
   return Object.assign(lw, { dbPath, killSources });

@@ -40,6 +40,7 @@ async function main() {
       readKillSources: () => ({ envKill: null, fileKill: null }),
       logger: silentLogger(),
       connection: env.nativeConnection,
+      checkPollers: false, // the time-skipping test server does not implement DescribeTaskQueue
     });
     await lw.worker.runUntil(async () => {
       const input = { lane, cycleIntervalSeconds: 600, banner: { dbPath: 'x', scope: 'series=KXHIGHNY', bankroll: '$100.00', startedBy: 'rec' }, maxCycles: 5, cyclesPerRun: 2 };
