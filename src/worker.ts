@@ -5,7 +5,7 @@
  */
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { createActivities, type Activities } from './activities';
+import { createActivities, type Activities, type TradingDeps } from './activities';
 import { ScrubFailuresInterceptor } from './activities/scrub-interceptor';
 import type { ExternalControl } from './domain/control';
 import { assertNoOtherLaneWorker, workerIdentity } from './lane-pollers';
@@ -28,6 +28,8 @@ export interface LaneWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Test seam only (fault injection): wraps the activities before the worker registers them. Production never sets it. */
   wrapActivities?: (activities: Activities) => Activities;
+  /** The trading pipeline's venue, model and settings (see src/cli/trading-deps.ts); null = cannot trade. */
+  trading?: TradingDeps | null;
 }
 
 export interface LaneWorker {
@@ -74,6 +76,7 @@ export async function createLaneWorker(opts: LaneWorkerOptions): Promise<LaneWor
       identity,
       store,
       logger,
+      trading: opts.trading ?? null,
       readKillSources: opts.readKillSources,
       heartbeatPath: opts.heartbeatPath,
     });

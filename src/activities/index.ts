@@ -18,6 +18,15 @@ import type {
 import { assertSameLane } from './lane-guard';
 import { isOutsideWrite } from '../store/control-store';
 import { writeHeartbeat } from '../observability/heartbeat';
+import { ApplicationFailure } from '@temporalio/activity';
+import { recordCycleOutcome } from '../domain/failure-cooldown';
+import type { TradingDeps } from './trading-deps';
+import { scanMarkets } from './scan';
+import { decideOrders } from './decide';
+import { executePaper } from './execute';
+import { bookPaper } from './book';
+
+export type { TradingDeps, TradingSettings } from './trading-deps';
 
 export type { Activities } from './types';
 
@@ -28,13 +37,36 @@ export interface ActivityDeps {
   /** Level kill-switch sources on this host (env var, file), read fresh at every call. */
   readKillSources(): Pick<ExternalControl, 'envKill' | 'fileKill'>;
   heartbeatPath: string | null;
+  /** Venue, model and settings of the trading pipeline; null = a worker that cannot trade (VenueNotConfigured). */
+  trading?: TradingDeps | null;
 }
 
 export function createActivities(deps: ActivityDeps): Activities {
   const { identity, store, logger } = deps;
   /** Lane identity and DB id, checked first by every activity (non-retryable LaneMismatchError). */
   const guard = (input: LaneRef) => assertSameLane(identity, input.lane, { worker: store.dbId, workflow: input.dbId });
+  const trading = (): TradingDeps => {
+    if (!deps.trading) throw ApplicationFailure.nonRetryable('this worker was built without a venue and a model: it cannot run the trading pipeline', 'VenueNotConfigured');
+    return deps.trading;
+  };
   return {
+    async scan(input) {
+      guard(input);
+      return scanMarkets(trading(), store, input, input.nowMs);
+    },
+    async decide(input) {
+      guard(input);
+      return decideOrders(trading(), store, logger, input);
+    },
+    async execute(input) {
+      guard(input);
+      return executePaper(trading(), store, logger, input);
+    },
+    async book(input) {
+      guard(input);
+      return bookPaper(trading(), store, logger, input);
+    },
+
     async beginCycle(input: BeginCycleInput): Promise<BeginCycleResult> {
       guard(input);
       store.cycles.begin({ lane: input.lane.lane, firstRunId: input.firstRunId, cycle: input.cycle }, input.runId, input.nowMs);
@@ -53,6 +85,12 @@ export function createActivities(deps: ActivityDeps): Activities {
       guard(input);
       const key = { lane: input.lane.lane, firstRunId: input.firstRunId, cycle: input.cycle };
       store.cycles.finish(key, input.runId, input.startedAtMs, input.nowMs, input.outcome, input.summary);
+      if (deps.trading) {
+        const risk = deps.trading.settings.config.risk;
+        const cfg = { failureStreakCooldownThreshold: risk.failure_streak_cooldown_threshold, failureCooldownCycles: risk.failure_cooldown_cycles };
+        const state = store.risk.read().failureCooldown;
+        store.risk.write({ failureCooldown: recordCycleOutcome(state, input.cycle, input.outcome.startsWith('error:'), cfg) }, input.nowMs);
+      }
       logger.info({ cycle: input.cycle, outcome: input.outcome, blocked: input.status.tradingBlockedBy }, 'cycle_summary');
       if (deps.heartbeatPath) {
         writeHeartbeat(deps.heartbeatPath, {

@@ -4,6 +4,12 @@
  * checks against its own worker's before doing anything.
  */
 import type { ControlState, ExternalControl } from '../domain/control';
+import type { ScanResult } from './scan';
+import type { DecideOutcome } from './decide';
+import type { ExecuteOrder, ExecuteOutcome } from './execute';
+import type { BookOutcome } from './book';
+
+export type { ScanResult, DecideOutcome, ExecuteOrder, ExecuteOutcome, BookOutcome };
 import type { LaneIdentity, StatusView } from '../workflows/definitions';
 
 /** What every activity input carries to prove it is for this worker: the lane identity and the pinned DB id. */
@@ -63,8 +69,27 @@ export interface PersistControlResult {
   version: number;
 }
 
+export interface DecideInput extends CycleRef {
+  scanId: number;
+  /** The workflow's control state now (the guards read it; the DB's is read again inside execute). */
+  control: ControlState;
+}
+
+export interface ExecuteInput extends CycleRef {
+  scanId: number;
+  orders: ExecuteOrder[];
+}
+
 export interface Activities {
   beginCycle(input: BeginCycleInput): Promise<BeginCycleResult>;
+  /** Fetch what the scope names; filter and scope-check (#1); store the scan. */
+  scan(input: CycleRef): Promise<ScanResult>;
+  /** Fair value → opportunities → sizing → risk guards → final scope (#2); decision records stored. */
+  decide(input: DecideInput): Promise<DecideOutcome>;
+  /** Place the sized orders (paper in dry-run), re-checking mode, control and scope (#3) inside. */
+  execute(input: ExecuteInput): Promise<ExecuteOutcome>;
+  /** Fills from trades, TTL expiry, settlement; the ledger after it. */
+  book(input: CycleRef): Promise<BookOutcome>;
   finishCycle(input: FinishCycleInput): Promise<void>;
   persistControl(input: PersistControlInput): Promise<PersistControlResult>;
 }

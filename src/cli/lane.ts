@@ -28,6 +28,7 @@ import type { LaneIdentity, StartupBanner, TradingCycleInput } from '../workflow
 import type { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { LaneWorkerOptions } from '../worker';
+import { buildTradingDeps } from '../activities/trading-deps';
 
 export interface LaneCliOptions {
   config?: string;
@@ -196,8 +197,14 @@ export function bannerLines(p: PreparedLane): string[] {
 }
 
 /** The worker of a prepared lane, exactly as `worker` and `up` build it. */
-export function laneWorkerOptions(p: PreparedLane, logger: Logger, connection: NativeConnection): LaneWorkerOptions {
+export function laneWorkerOptions(
+  p: PreparedLane,
+  logger: Logger,
+  connection: NativeConnection,
+  venue: { simBaseUrl?: string | null } = {},
+): LaneWorkerOptions {
   return {
+    trading: buildTradingDeps(p.ctx, { logger, simBaseUrl: venue.simBaseUrl ?? null }),
     identity: p.identity,
     banner: p.banner,
     dbPath: p.ctx.dbPath,

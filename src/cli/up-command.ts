@@ -42,7 +42,7 @@ export function registerUpCommand(program: Command): void {
         const native = await NativeConnection.connect({ address: lane.temporal.address });
         try {
           await runUntilSignalled(async (): Promise<LaneWorker> => {
-            const lw = await createLaneWorker(laneWorkerOptions(lane, logger, native));
+            const lw = await createLaneWorker(laneWorkerOptions(lane, logger, native, { simBaseUrl: sim?.baseUrl ?? null }));
             try {
               await startOrAttach(lane);
             } catch (err) {

@@ -14,6 +14,7 @@ import type { CycleCaps, TradesToday } from './cycle-caps';
 import type { Exposure } from './dedupe';
 import { evaluateEntry, EntryRules, isSkip } from './edge';
 import { formatDollars } from './fixed';
+import { floorDiv } from './int';
 import { REASON } from './reason-codes';
 import { CycleGuardInput, GuardCycleResult, safeGuardCycle } from './risk-guards';
 import { AllowedScope, isMarketInAllowedScope, ScopeMode } from './scope';
@@ -57,7 +58,8 @@ export interface DecideResult {
   whyNoTrade: string | null;
 }
 
-const $ = (m: number) => formatDollars(m, 2);
+/** For the one-line reason only: dollars to the cent, rounded toward −∞ (never shown as more edge than there is). */
+const $ = (m: number) => formatDollars(Number(floorDiv(BigInt(m), 10_000n)) * 10_000, 2);
 
 export function decideCycle(input: DecideInput): DecideResult {
   const { cycle, rules } = input;

@@ -19,6 +19,7 @@ import { CycleStore } from './cycle-store';
 import { ScanStore } from './scan-store';
 import { DecisionStore } from './decision-store';
 import { PaperStore } from './paper-store';
+import { RiskStore } from './risk-store';
 
 export * from './db';
 export * from './lock';
@@ -30,6 +31,8 @@ export type { CycleRef, ScanRecord, StoredBook } from './scan-store';
 export { DecisionStore } from './decision-store';
 export type { StoredDecision, StoredEstimate } from './decision-store';
 export { PaperStore } from './paper-store';
+export { RiskStore, RiskStateCorruptError } from './risk-store';
+export type { RiskState } from './risk-store';
 export type {
   PaperOrder, NewPaperOrder, PaperOrderStatus, PaperFill, NewPaperFill, PaperPosition, LedgerEntry, LedgerKind,
 } from './paper-store';
@@ -44,6 +47,7 @@ export interface Store {
   readonly scans: ScanStore;
   readonly decisions: DecisionStore;
   readonly paper: PaperStore;
+  readonly risk: RiskStore;
   readonly warnings: string[];
   close(): void;
 }
@@ -65,6 +69,7 @@ export function openStore(opts: OpenDbOptions & { lock?: boolean }): Store {
       scans: new ScanStore(db),
       decisions: new DecisionStore(db),
       paper: new PaperStore(db),
+      risk: new RiskStore(db),
       warnings,
       close() {
         try {

@@ -176,6 +176,19 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'risk state (daily-loss baseline, drawdown peak, failure cooldown)',
+    sql: `
+      -- The lane's risk-guard states, one JSON document per key. Kept in the DB (not only in the workflow) so a new
+      -- workflow (restart) carries the daily-loss baseline, the drawdown peak and a cooldown over.
+      CREATE TABLE risk_state (
+        key            TEXT PRIMARY KEY,
+        json           TEXT NOT NULL,
+        updated_at_ms  INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export function currentSchemaVersion(db: Database): number {

@@ -21,6 +21,15 @@ const LOCAL_DB_RETRY: RetryPolicy = {
   nonRetryableErrorTypes: [...NON_RETRYABLE],
 };
 
+/** Venue reads: a few attempts, spaced out, so a rate-limited exchange is not hammered into more 429s. */
+const VENUE_RETRY: RetryPolicy = {
+  initialInterval: '5 seconds',
+  backoffCoefficient: 3,
+  maximumInterval: '2 minutes',
+  maximumAttempts: 3,
+  nonRetryableErrorTypes: [...NON_RETRYABLE],
+};
+
 export const ACTIVITY_POLICIES: Readonly<Record<keyof Activities, ActivityPolicy>> = {
   beginCycle: {
     startToCloseTimeout: '15 seconds',
@@ -33,6 +42,32 @@ export const ACTIVITY_POLICIES: Readonly<Record<keyof Activities, ActivityPolicy
     startToCloseTimeout: '15 seconds',
     retry: LOCAL_DB_RETRY,
     why: 'one immediate SQLite transaction (busy_timeout 5 s); the workflow itself retries a failed persist every minute',
+  },
+  scan: {
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '2 minutes',
+    retry: VENUE_RETRY,
+    why:
+      'a scope-less dry-run scan pages open events (up to venues.kalshi.max_markets) plus one series read each at the ' +
+      'Basic tier\'s 20 reads/s: minutes, not seconds; it heartbeats per series so a dead worker is noticed in 2 min',
+  },
+  decide: {
+    startToCloseTimeout: '5 minutes',
+    retry: VENUE_RETRY,
+    why: 'one model call for the cycle\'s markets (a local file or the sim oracle now; LLM batches later) plus local SQLite work',
+  },
+  execute: {
+    startToCloseTimeout: '5 minutes',
+    heartbeatTimeout: '30 seconds',
+    retry: { ...LOCAL_DB_RETRY, maximumAttempts: 5 },
+    why:
+      'one book read per order (max_orders_per_cycle ≤ a handful) and a local journal write each; it heartbeats per ' +
+      'order, and a retry is safe: the client_order_id built in the workflow is the order\'s identity',
+  },
+  book: {
+    startToCloseTimeout: '5 minutes',
+    retry: VENUE_RETRY,
+    why: 'one trades read per market with resting orders and one market read per open position, then SQLite',
   },
   finishCycle: {
     startToCloseTimeout: '15 seconds',

@@ -9,6 +9,7 @@
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { ControlState, KillSwitchCommand } from '../domain/control';
+import type { CycleSummary } from '../domain/trading-types';
 
 export const WORKFLOW_TYPE = 'tradingCycle';
 
@@ -38,6 +39,8 @@ export interface CycleOutcomeView {
   finishedAtMs: number;
   /** `completed`, `skipped:<guard code>` or `error:<type>`. */
   outcome: string;
+  /** What the cycle did (counts, the ledger after it, why it placed nothing); absent before the pipeline existed. */
+  summary?: CycleSummary | null;
 }
 
 /** Everything carried across continue-as-new: the whole durable control state of the lane. */
@@ -101,5 +104,8 @@ export const clearHaltSignal = defineSignal<[{ code: string }]>('clearHalt');
 export const statusQuery = defineQuery<StatusView>('status');
 
 /** Error type names that activities throw as non-retryable ApplicationFailures. */
-export const NON_RETRYABLE = ['LaneMismatchError', 'DbModeError', 'DbLockError', 'ConfigError'] as const;
+export const NON_RETRYABLE = [
+  'LaneMismatchError', 'DbModeError', 'DbLockError', 'ConfigError',
+  'VenueNotConfigured', 'LiveExecutionNotImplemented', 'ScopeRequired', 'RiskStateCorruptError', 'ModelConfigError',
+] as const;
 export const DEFAULT_CYCLES_PER_RUN = 100;

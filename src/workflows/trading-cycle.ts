@@ -36,6 +36,8 @@ import {
   tradingBlockReason,
   tryApplyKillSwitch,
 } from '../domain/control';
+import { clientOrderId } from '../domain/order-id';
+import type { CycleSummary } from '../domain/trading-types';
 import {
   CarriedState,
   clearHaltSignal,
@@ -67,6 +69,7 @@ const acts = activityProxies();
 /** Patch ids (workflow changes after release; histories recorded before them replay the old branch). */
 const PATCH_KILL_SWITCH_FAILS_CLOSED = 'kill-switch-signal-fails-closed';
 const PATCH_PERSIST_UNTIL_CLEAN = 'persist-until-clean-at-stop';
+const PATCH_TRADING_PIPELINE = 'trading-pipeline-v1';
 /** A run that cannot persist its control state at the end fails after this many attempts instead of completing. */
 const STOP_PERSIST_ATTEMPTS = 8;
 
@@ -187,7 +190,8 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
     const startedAtMs = logicalNowMs();
     const ref = () => ({ lane: input.lane, dbId, firstRunId: carried.firstRunId, runId: info.runId, cycle, nowMs: startedAtMs });
     let outcome: string;
-    const summary: Record<string, unknown> = {};
+    let summary: CycleSummary | null = null;
+    let stage = 'begin';
     try {
       const begun = await acts.beginCycle({ ...ref(), controlVersion, persisted });
       if (dbId === null && typeof begun.dbId === 'string') dbId = begun.dbId;
@@ -195,24 +199,57 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
       if (begun.external.db) controlVersion = begun.controlVersion;
       // A halt with an expiry (a daily-loss halt at the next 00:00 UTC) lifts by itself on the logical clock.
       control = expireHalts(control, logicalNowMs());
-      const blocked = tradingBlockReason(control);
-      // The trading pipeline (reconcile → scan → … → place → book) plugs in here with the trading issues.
+      let blocked = tradingBlockReason(control);
+      if (patched(PATCH_TRADING_PIPELINE)) {
+        const s = emptySummary();
+        summary = s;
+        // scan → decide (scope → fair value → opportunities → sizing → guards → final scope) → execute → book.
+        // The guards run every cycle, even when the lane is blocked: the daily-loss baseline and drawdown peak move on.
+        stage = 'scan';
+        const scan = await acts.scan(ref());
+        Object.assign(s, { scanId: scan.scanId, scanned: scan.scanned, inScope: scan.inScope });
+        if (scan.outOfScope) s.skipped.scope_guard = scan.outOfScope;
+        stage = 'decide';
+        const d = await acts.decide({ ...ref(), scanId: scan.scanId, control });
+        for (const h of d.latch) control = latchHalt(control, h.code, h.reason, logicalNowMs(), h.expiresAtMs);
+        Object.assign(s, { estimates: d.estimates, opportunities: d.opportunities, bestEdge: d.bestEdge, whyNoTrade: d.whyNoTrade });
+        for (const [code, n] of Object.entries(d.skipped)) s.skipped[code] = (s.skipped[code] ?? 0) + n;
+        // Re-check the control state right before the order activity: a signal that arrived mid-cycle counts.
+        blocked = tradingBlockReason(control);
+        const orders = d.intents
+          .map((intent, index) => ({ clientOrderId: clientOrderId(carried.firstRunId, cycle, index), intent }))
+          .filter((o) => blocked === null || o.intent.reduceOnly);
+        if (orders.length < d.intents.length && blocked) s.skipped[blocked] = (s.skipped[blocked] ?? 0) + d.intents.length - orders.length;
+        if (orders.length > 0) {
+          stage = 'execute';
+          const x = await acts.execute({ ...ref(), scanId: scan.scanId, orders });
+          s.orders = x.placed;
+          s.fills += x.fills;
+          for (const [code, n] of Object.entries(x.skipped)) s.skipped[code] = (s.skipped[code] ?? 0) + n;
+        }
+        if (s.orders === 0 && !s.whyNoTrade) s.whyNoTrade = blocked ? `new orders blocked by ${blocked}` : 'every order was refused at execution';
+        stage = 'book';
+        const b = await acts.book(ref());
+        Object.assign(s, { cash: b.cash, equity: b.equity, exposure: b.exposure, openPositions: b.openPositions, restingOrders: b.restingOrders });
+        s.fills += b.fills;
+      }
       outcome = blocked ? `skipped:${blocked}` : 'completed';
       errors.consecutive = 0;
     } catch (err) {
       const type = failureType(err);
       outcome = `error:${type}`;
+      if (summary) summary.failedStage = stage;
       errors.consecutive += 1;
       errors.total += 1;
-      errors.last = `cycle ${cycle}: ${type}`;
+      errors.last = `cycle ${cycle} ${stage}: ${type}`;
       if (type === 'LaneMismatchError') {
         control = latchHalt(control, 'lane_mismatch_guard', 'an activity refused this workflow: mode/env/config hash/DB differ from its worker', logicalNowMs());
       }
     }
     if (controlDirty()) await persistControl('cycle');
-    lastCycle = { cycle, startedAtMs, finishedAtMs: logicalNowMs(), outcome };
+    lastCycle = summary ? { cycle, startedAtMs, finishedAtMs: logicalNowMs(), outcome, summary } : { cycle, startedAtMs, finishedAtMs: logicalNowMs(), outcome };
     try {
-      await acts.finishCycle({ ...ref(), startedAtMs, nowMs: logicalNowMs(), outcome, summary, status: status() });
+      await acts.finishCycle({ ...ref(), startedAtMs, nowMs: logicalNowMs(), outcome, summary: (summary ?? {}) as Record<string, unknown>, status: status() });
     } catch (err) {
       errors.total += 1;
       errors.last = `cycle ${cycle} finish: ${failureType(err)}`;
@@ -288,4 +325,11 @@ function failureType(err: unknown): string {
   if (e instanceof ApplicationFailure) return e.type ?? 'ApplicationFailure';
   if (e instanceof Error) return e.name;
   return 'unknown';
+}
+
+function emptySummary(): CycleSummary {
+  return {
+    scanId: null, scanned: 0, inScope: 0, estimates: 0, opportunities: 0, orders: 0, fills: 0, skipped: {}, bestEdge: null,
+    whyNoTrade: null, cash: null, equity: null, exposure: null, openPositions: 0, restingOrders: 0, failedStage: null,
+  };
 }

@@ -8,6 +8,8 @@ import { openStore, Store } from '../../src/store';
 import { silentLogger } from '../../src/observability/logger';
 import type { ExternalControl } from '../../src/domain/control';
 import type { LaneIdentity, StartupBanner, TradingCycleInput } from '../../src/workflows/definitions';
+import type { SimHandle } from '../../src/sim';
+import { simTradingDeps, startTestSim } from './trading';
 
 let seq = 0;
 
@@ -43,6 +45,8 @@ export async function startLaneWorker(
     heartbeatPath?: string | null;
     /** Fault injection: wrap the real activities (see LaneWorkerOptions.wrapActivities). */
     wrapActivities?: LaneWorkerOptions['wrapActivities'];
+    /** The trading pipeline's ports; default: a dry-run sim lane on this file's shared simulator (test/helpers/trading.ts). */
+    trading?: LaneWorkerOptions['trading'];
   } = {},
 ): Promise<LaneWorker & { dbPath: string; killSources: KillSources }> {
   const dbPath = opts.dbPath ?? path.join(tempDir(), 'lane.sqlite');
@@ -62,8 +66,24 @@ export async function startLaneWorker(
     // The time-skipping test server does not implement DescribeTaskQueue; the check: test/lane-pollers*.test.ts.
     checkPollers: false,
     wrapActivities: opts.wrapActivities,
+    trading: opts.trading === undefined ? simTradingDeps(await sharedSim()) : opts.trading,
   });
   return Object.assign(lw, { dbPath, killSources });
+}
+
+let shared: Promise<SimHandle> | null = null;
+/** One simulator per test file, started on first use and closed after the file's tests. */
+export function sharedSim(): Promise<SimHandle> {
+  if (!shared) shared = startTestSim();
+  return shared;
+}
+// Registered while the test file imports this module (hooks cannot be added from inside a test).
+if (typeof afterAll === 'function') {
+  afterAll(async () => {
+    const s = shared;
+    shared = null;
+    if (s) await (await s).close();
+  });
 }
 
 /** Open a test lane's DB (sim, dry-run) without the worker lock, run `fn`, close it. */

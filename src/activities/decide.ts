@@ -1,0 +1,117 @@
+/**
+ * decide: scope → fair value → opportunities → sizing → guards → final scope, on the scan the workflow refers to.
+ * Thin: loads the scan and the ledger, asks the model, calls the pure `decideCycle`, stores estimates, decision
+ * records and the risk-guard states, and returns only the intents (a handful) and counts.
+ */
+import type { Logger } from 'pino';
+import type { ControlState } from '../domain/control';
+import { decideCycle } from '../domain/decide';
+import type { HaltToLatch } from '../domain/risk-guards';
+import { dollarsFromConfigNumber, formatDollarsExact } from '../domain/fixed';
+import type { MarketSnapshot, OrderIntent } from '../domain/trading-types';
+import type { Store } from '../store';
+import { paperLedgerView } from './ledger-view';
+import { toSnapshot } from './market-snapshot';
+import type { TradingDeps } from './trading-deps';
+
+export interface DecideOutcome {
+  intents: OrderIntent[];
+  latch: HaltToLatch[];
+  estimates: number;
+  opportunities: number;
+  skipped: Record<string, number>;
+  bestEdge: string | null;
+  whyNoTrade: string | null;
+  guardError: string | null;
+}
+
+export async function decideOrders(
+  t: TradingDeps,
+  store: Store,
+  logger: Logger,
+  input: { firstRunId: string; cycle: number; nowMs: number; scanId: number; control: ControlState },
+): Promise<DecideOutcome> {
+  const { settings } = t;
+  const scan = store.scans.get(input.scanId);
+  if (!scan) throw new Error(`scan ${input.scanId} is not in the lane DB`);
+  const ref = { firstRunId: input.firstRunId, cycle: input.cycle };
+  const est = await t.model.estimate({ markets: scan.markets, nowMs: input.nowMs, cycle: input.cycle });
+  for (const s of est.skipped) logger.info({ cycle: input.cycle, ticker: s.ticker, reason: s.reason, detail: s.detail }, 'estimate_skipped');
+  store.decisions.recordEstimates(ref, est.estimates);
+
+  // Marks for held markets outside this scan come from the venue (never invented).
+  const known = new Map<string, MarketSnapshot>(scan.markets.map((m) => [m.ticker, m]));
+  for (const p of store.paper.positions({ open: true })) {
+    if (known.has(p.ticker)) continue;
+    try {
+      known.set(p.ticker, toSnapshot(await t.venue.getMarket(p.ticker), null, null, false));
+    } catch (err) {
+      logger.warn({ ticker: p.ticker, err: (err as Error).message }, 'held market unreadable: marked at cost');
+    }
+  }
+  const f = settings.fixed;
+  const ledger = paperLedgerView(
+    store.paper,
+    { bankrollMicros: f.bankroll, nowMs: input.nowMs, maxTotalExposureFractionPpm: f.maxTotalExposureFractionPpm, maxNewExposurePerDayFractionPpm: f.maxNewExposurePerDayFractionPpm },
+    (ticker) => known.get(ticker) ?? null,
+  );
+  const risk = store.risk.read();
+  const cfg = settings.config;
+  const drawdown = cfg.risk.max_drawdown_fraction;
+  const r = decideCycle({
+    cycle: input.cycle,
+    nowMs: input.nowMs,
+    mode: settings.mode,
+    scope: settings.scope,
+    markets: scan.markets,
+    estimates: est.estimates,
+    rules: {
+      minEdge: f.minEdge,
+      minConfidencePpm: f.minConfidencePpm,
+      heavyFavoriteYesPriceThreshold: f.heavyFavoriteYesPriceThreshold,
+      heavyFavoriteBuyNoMinEdge: f.heavyFavoriteBuyNoMinEdge,
+      heavyFavoriteBuyNoMinConfidencePpm: f.heavyFavoriteBuyNoMinConfidencePpm,
+      allowFeeMultipliers: cfg.strategy.allow_fee_multipliers,
+      maxKellyFractionPpm: f.maxKellyFractionPpm,
+      maxPositionSize: f.maxPositionSize,
+      minTimeToCloseMs: cfg.execution.min_time_to_close_seconds * 1000,
+    },
+    capital: ledger.capital,
+    marketExposure: ledger.marketExposure,
+    exposure: ledger.exposure,
+    caps: {
+      maxOrdersPerCycle: cfg.risk.max_orders_per_cycle,
+      maxNotionalPerCycleMicros: f.maxNotionalPerCycle,
+      maxTradesPerMarketPerDay: cfg.risk.max_trades_per_market_per_day,
+    },
+    tradesToday: ledger.tradesToday,
+    guard: {
+      control: input.control,
+      dailyLoss: risk.dailyLoss,
+      drawdown: risk.drawdown,
+      failureCooldown: risk.failureCooldown,
+      limits: {
+        dailyLossLimitFractionPpm: f.dailyLossLimitFractionPpm,
+        maxDrawdownFractionPpm: drawdown === null ? null : dollarsFromConfigNumber(drawdown, 'risk.max_drawdown_fraction'),
+        failureStreakCooldownThreshold: cfg.risk.failure_streak_cooldown_threshold,
+        failureCooldownCycles: cfg.risk.failure_cooldown_cycles,
+      },
+    },
+  });
+  store.decisions.record(ref, input.nowMs, r.decisions);
+  if (!r.verdict.error) store.risk.write({ dailyLoss: r.verdict.dailyLoss, drawdown: r.verdict.drawdown }, input.nowMs);
+  for (const d of r.decisions) {
+    if (d.decision === 'skip') logger.info({ cycle: input.cycle, ticker: d.ticker, side: d.side, code: d.reason, detail: d.detail }, 'decision_skip');
+    else logger.info({ cycle: input.cycle, ticker: d.ticker, side: d.side, count: d.countCentis, price: d.priceMicros }, 'decision_order');
+  }
+  return {
+    intents: r.intents,
+    latch: r.verdict.latch,
+    estimates: r.counts.estimates,
+    opportunities: r.counts.opportunities,
+    skipped: r.counts.skipped,
+    bestEdge: r.bestEdgeMicros === null ? null : formatDollarsExact(r.bestEdgeMicros),
+    whyNoTrade: r.whyNoTrade,
+    guardError: r.verdict.error,
+  };
+}

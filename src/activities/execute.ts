@@ -1,0 +1,90 @@
+/**
+ * execute (paper): the order-placing activity. Whatever its caller says, it re-reads, fresh, what may forbid the order
+ * — the run mode, the DB's control state (kill switch, pause, halts) and the scope of each ticker (scope check #3) —
+ * then fetches the book and fills on paper only against its visible depth. Paper orders never leave the process.
+ * A live lane throws LiveExecutionNotImplemented (non-retryable): it never paper-trades a live lane.
+ * Safe to retry: a paper order's client_order_id is its identity (a retry returns the order already placed).
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Logger } from 'pino';
+import { tradingBlockReason } from '../domain/control';
+import { REASON } from '../domain/reason-codes';
+import { isMarketInAllowedScope } from '../domain/scope';
+import type { OrderIntent } from '../domain/trading-types';
+import { PaperExecutor } from '../execution/paper';
+import type { Store } from '../store';
+import { progress } from './heartbeat';
+import type { TradingDeps } from './trading-deps';
+
+export interface ExecuteOrder {
+  /** Built in the workflow: identical on every retry and after any crash. */
+  clientOrderId: string;
+  intent: OrderIntent;
+}
+
+export interface ExecuteOutcome {
+  placed: number;
+  /** Centi-contracts filled at placement (against the book). */
+  filledCentis: number;
+  fills: number;
+  skipped: Record<string, number>;
+  refused: { clientOrderId: string; ticker: string; code: string; detail: string }[];
+}
+
+export async function executePaper(
+  t: TradingDeps,
+  store: Store,
+  logger: Logger,
+  input: { cycle: number; nowMs: number; scanId: number; orders: ExecuteOrder[] },
+): Promise<ExecuteOutcome> {
+  const { settings } = t;
+  if (settings.mode !== 'dry-run') {
+    throw ApplicationFailure.nonRetryable('live order placement is not built yet: a live lane never paper-trades and places nothing', 'LiveExecutionNotImplemented');
+  }
+  const out: ExecuteOutcome = { placed: 0, filledCentis: 0, fills: 0, skipped: {}, refused: [] };
+  const refuse = (o: ExecuteOrder, code: string, detail: string) => {
+    out.skipped[code] = (out.skipped[code] ?? 0) + 1;
+    out.refused.push({ clientOrderId: o.clientOrderId, ticker: o.intent.ticker, code, detail });
+    logger.warn({ cycle: input.cycle, ticker: o.intent.ticker, clientOrderId: o.clientOrderId, code, detail }, 'order_refused');
+  };
+  const executor = new PaperExecutor({
+    paper: store.paper,
+    bankrollMicros: settings.fixed.bankroll,
+    orderTtlMs: settings.config.execution.order_ttl_seconds * 1000,
+    logger,
+  });
+  for (const o of input.orders) {
+    // Fresh from the DB before every order: a kill switch or halt written a moment ago counts.
+    const control = store.control.read();
+    const blocked = control ? tradingBlockReason(control) : null;
+    if (blocked && !o.intent.reduceOnly) {
+      refuse(o, blocked, 'the lane DB refuses new orders');
+      continue;
+    }
+    const m = store.scans.market(input.scanId, o.intent.ticker);
+    if (!m || !isMarketInAllowedScope(m, settings.scope, settings.mode)) {
+      refuse(o, REASON.scope_guard, m ? 'outside the allowed scope (checked inside execute)' : 'not in this cycle\'s scan');
+      continue;
+    }
+    const book = await t.venue.getOrderbook(o.intent.ticker);
+    const bookId = store.scans.recordBook(book, input.nowMs);
+    const r = executor.place({
+      cycle: input.cycle,
+      clientOrderId: o.clientOrderId,
+      intent: o.intent,
+      feeType: m.feeType,
+      feeMultiplierPpm: m.feeMultiplierPpm,
+      book: { id: bookId, ticker: book.ticker, yesBids: book.yesBids, noBids: book.noBids },
+      nowMs: input.nowMs,
+    });
+    progress({ stage: 'execute', clientOrderId: o.clientOrderId });
+    if (r.outcome === 'rejected') {
+      refuse(o, REASON.exposure_guard, `${r.reason}: ${r.detail}`);
+      continue;
+    }
+    out.placed += 1;
+    out.filledCentis += r.filledCentis;
+    out.fills += r.fillIds.length;
+  }
+  return out;
+}

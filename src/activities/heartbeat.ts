@@ -1,0 +1,12 @@
+import { Context } from '@temporalio/activity';
+
+/** Heartbeat when running inside a Temporal activity (long steps report progress per page); a no-op elsewhere. */
+export function progress(details: unknown): void {
+  let ctx: Context | null = null;
+  try {
+    ctx = Context.current();
+  } catch {
+    return; // called outside an activity (unit tests)
+  }
+  ctx.heartbeat(details);
+}

@@ -1,0 +1,37 @@
+/**
+ * Kalshi market + its event + its series → the decision step's MarketSnapshot (integers only). The series comes from
+ * the event (Kalshi markets carry no series field); a non-default fee multiplier on the series or event, or a pending
+ * fee change on the series, marks the fees unverified.
+ */
+import type { MarketSnapshot } from '../domain/trading-types';
+import type { KalshiEvent, KalshiMarket, KalshiSeries } from '../venues/kalshi';
+
+const ONE = 1_000_000;
+
+export function toSnapshot(
+  m: KalshiMarket,
+  event: Pick<KalshiEvent, 'seriesTicker' | 'feeMultiplierOverridePpm' | 'feeTypeOverride'> | null,
+  series: Pick<KalshiSeries, 'feeType' | 'feeMultiplierPpm'> | null,
+  pendingFeeChange: boolean,
+): MarketSnapshot {
+  const multiplier = event?.feeMultiplierOverridePpm ?? series?.feeMultiplierPpm ?? ONE;
+  const quote = (q: KalshiMarket['yesBid']) => (q && q.size > 0 && q.price > 0 && q.price < ONE ? { price: q.price, size: q.size } : null);
+  const closeMs = m.closeTime ? Date.parse(m.closeTime) : NaN;
+  return {
+    ticker: m.ticker,
+    eventTicker: m.eventTicker,
+    seriesTicker: event?.seriesTicker ?? null,
+    status: m.status,
+    closeTimeMs: Number.isFinite(closeMs) ? closeMs : null,
+    yesBid: quote(m.yesBid),
+    yesAsk: quote(m.yesAsk),
+    lastPrice: m.lastPrice,
+    volume: m.volume,
+    openInterest: m.openInterest,
+    priceRanges: m.priceRanges.map((r) => ({ start: r.start, end: r.end, step: r.step })),
+    feeType: event?.feeTypeOverride ?? series?.feeType ?? 'unknown',
+    feeMultiplierPpm: multiplier,
+    feeUnverified: pendingFeeChange || multiplier !== ONE || (event?.feeMultiplierOverridePpm ?? null) !== null,
+    result: m.result === 'yes' || m.result === 'no' ? m.result : null,
+  };
+}
