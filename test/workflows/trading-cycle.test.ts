@@ -190,7 +190,7 @@ describe('tradingCycle', () => {
       let s = await h.query(statusQuery);
       expect(s.cycle).toBe(1);
       expect(s.lastCycle?.outcome).toBe('error:Error');
-      expect(s.errors).toMatchObject({ consecutive: 1, total: 1, last: 'cycle 1: Error' });
+      expect(s.errors).toMatchObject({ consecutive: 1, total: 1, last: 'cycle 1 begin: Error' });
       lw.killSources.fail = undefined;
       await env.sleep('600 seconds');
       s = await h.query(statusQuery);
