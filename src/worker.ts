@@ -5,7 +5,7 @@
  */
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { createActivities, type Activities, type TradingDeps } from './activities';
+import { createActivities, type ActivityDeps, type Activities, type TradingDeps } from './activities';
 import { ScrubFailuresInterceptor } from './activities/scrub-interceptor';
 import type { ExternalControl } from './domain/control';
 import { assertNoOtherLaneWorker, workerIdentity } from './lane-pollers';
@@ -30,6 +30,7 @@ export interface LaneWorkerOptions {
   wrapActivities?: (activities: Activities) => Activities;
   /** The trading pipeline's venue, model and settings (see src/cli/trading-deps.ts); null = cannot trade. */
   trading?: TradingDeps | null;
+  onCycleFinished?: ActivityDeps['onCycleFinished'];
 }
 
 export interface LaneWorker {
@@ -77,6 +78,7 @@ export async function createLaneWorker(opts: LaneWorkerOptions): Promise<LaneWor
       store,
       logger,
       trading: opts.trading ?? null,
+      onCycleFinished: opts.onCycleFinished,
       readKillSources: opts.readKillSources,
       heartbeatPath: opts.heartbeatPath,
     });

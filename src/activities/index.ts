@@ -21,6 +21,7 @@ import { writeHeartbeat } from '../observability/heartbeat';
 import { ApplicationFailure } from '@temporalio/activity';
 import { recordCycleOutcome } from '../domain/failure-cooldown';
 import type { TradingDeps } from './trading-deps';
+import type { DecisionRecord } from '../domain/trading-types';
 import { scanMarkets } from './scan';
 import { decideOrders } from './decide';
 import { executePaper } from './execute';
@@ -39,6 +40,8 @@ export interface ActivityDeps {
   heartbeatPath: string | null;
   /** Venue, model and settings of the trading pipeline; null = a worker that cannot trade (VenueNotConfigured). */
   trading?: TradingDeps | null;
+  /** Called after each cycle is recorded (the CLI prints the cycle's decision table on a TTY). Never throws into the cycle. */
+  onCycleFinished?: (c: { cycle: number; outcome: string; summary: Record<string, unknown>; decisions: DecisionRecord[] }) => void;
 }
 
 export function createActivities(deps: ActivityDeps): Activities {
@@ -91,7 +94,15 @@ export function createActivities(deps: ActivityDeps): Activities {
         const state = store.risk.read().failureCooldown;
         store.risk.write({ failureCooldown: recordCycleOutcome(state, input.cycle, input.outcome.startsWith('error:'), cfg) }, input.nowMs);
       }
-      logger.info({ cycle: input.cycle, outcome: input.outcome, blocked: input.status.tradingBlockedBy }, 'cycle_summary');
+      logger.info({ cycle: input.cycle, outcome: input.outcome, blocked: input.status.tradingBlockedBy, summary: input.summary }, 'cycle_summary');
+      if (deps.onCycleFinished) {
+        try {
+          const decisions = store.decisions.list({ cycle: input.cycle, firstRunId: input.firstRunId });
+          deps.onCycleFinished({ cycle: input.cycle, outcome: input.outcome, summary: input.summary, decisions });
+        } catch (err) {
+          logger.warn({ err: (err as Error).message }, 'cycle report failed');
+        }
+      }
       if (deps.heartbeatPath) {
         writeHeartbeat(deps.heartbeatPath, {
           at: new Date(input.nowMs).toISOString(),

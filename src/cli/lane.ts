@@ -29,6 +29,7 @@ import type { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { LaneWorkerOptions } from '../worker';
 import { buildTradingDeps } from '../activities/trading-deps';
+import { cycleReport } from './cycle-report';
 
 export interface LaneCliOptions {
   config?: string;
@@ -205,6 +206,7 @@ export function laneWorkerOptions(
 ): LaneWorkerOptions {
   return {
     trading: buildTradingDeps(p.ctx, { logger, simBaseUrl: venue.simBaseUrl ?? null }),
+    onCycleFinished: process.stderr.isTTY ? (c) => process.stderr.write(`${cycleReport(c)}\n`) : undefined,
     identity: p.identity,
     banner: p.banner,
     dbPath: p.ctx.dbPath,
