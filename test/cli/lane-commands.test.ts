@@ -10,6 +10,9 @@ import { promisify } from 'node:util';
 import path from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { createLocalEnv, temporalCliPath } from '../helpers/temporal';
+import { startTestSim } from '../helpers/trading';
+import { buildTradingDeps } from '../../src/activities/trading-deps';
+import type { SimHandle } from '../../src/sim';
 import { CLI, runCli } from '../helpers/cli';
 import { tempDir } from '../helpers/lane';
 import { prepareLane, killSourceReader } from '../../src/cli/lane';
@@ -34,6 +37,7 @@ function cli(args: string[]) {
   return runCli([...args, ...laneFlags, '--temporal-address', address], { cwd, env: secretEnv, timeoutMs: 60_000 });
 }
 
+let sim: SimHandle | null = null;
 beforeAll(async () => {
   env = await createLocalEnv();
   address = env.address;
@@ -52,6 +56,8 @@ beforeAll(async () => {
     readKillSources: killSourceReader(lane.ctx, {}),
     logger: silentLogger(),
     connection: native,
+    // The venue: a loopback simulator, as `up` would start for this lane.
+    trading: buildTradingDeps(lane.ctx, { logger: silentLogger(), simBaseUrl: (sim = await startTestSim({ clock: { mode: 'wall' } })).baseUrl }),
     workflowBundle: await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never }),
   });
   running = lw.run();
@@ -62,6 +68,7 @@ afterAll(async () => {
   await running;
   await native?.close();
   await env?.teardown();
+  await sim?.close();
 });
 
 describe('lane commands (real CLI, real Temporal)', () => {

@@ -15,8 +15,10 @@ describe('config schema: defaults', () => {
     expect(c.trading.allowed_series_tickers).toEqual([]);
     expect(c.strategy).toEqual({
       min_edge: 0.1, min_confidence: 0.75, heavy_favorite_yes_price_threshold: 0.8,
-      heavy_favorite_buy_no_min_edge: 0.15, heavy_favorite_buy_no_min_confidence: 0.85,
+      heavy_favorite_buy_no_min_edge: 0.15, heavy_favorite_buy_no_min_confidence: 0.85, allow_fee_multipliers: [],
     });
+    expect(c.risk.max_drawdown_fraction).toBe(0.25);
+    expect(c.execution.min_time_to_close_seconds).toBe(3600);
     expect(c.risk.max_kelly_fraction).toBe(0.25);
     expect(c.risk.max_positions).toBe(10);
     expect(c.risk.max_position_size).toBe(1000);

@@ -18,7 +18,7 @@ const REQUIRED = [
   'kill_switch_guard', 'paused_guard', 'reduce_only_guard', 'daily_loss_guard', 'drawdown_guard', 'failure_cooldown_guard',
   'max_orders_per_cycle_guard', 'max_notional_per_cycle_guard', 'max_trades_per_market_per_day_guard',
   'risk_check_error_guard', 'lane_mismatch_guard', 'min_edge_guard', 'min_confidence_guard', 'heavy_favorite_guard',
-  'fee_unverified_guard', 'duplicate_exposure_guard', 'final_scope_guard', 'scope_guard', 'min_time_to_close_guard',
+  'fee_unverified_guard', 'duplicate_exposure_guard', 'final_scope_guard', 'scope_guard', 'min_time_to_close_guard', 'no_estimate_guard',
   'no_quote_guard', 'max_position_size_guard', 'max_positions_guard', 'exposure_guard', 'daily_new_exposure_guard',
   'size_zero_guard', 'not_reconciled_guard', 'reconciliation_mismatch_guard', 'stale_intent_guard', 'price_drift_guard',
   'edge_decay_guard', 'slippage_guard', 'idempotency_conflict_guard', 'unknown_order_outcome_guard',

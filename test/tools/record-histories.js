@@ -21,6 +21,11 @@ const dist = (p) => require(path.join(root, 'dist', p));
 const { createLaneWorker } = dist('worker.js');
 const { silentLogger } = dist('observability/logger.js');
 const defs = dist('workflows/definitions.js');
+const { buildTradingDeps } = dist('activities/trading-deps.js');
+const { resolveRunContext } = dist('config/run-context.js');
+const { configSchema } = dist('config/schema.js');
+const { startSimulator } = dist('sim/index.js');
+const { RateLimiter } = dist('venues/kalshi/index.js');
 
 async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -29,8 +34,18 @@ async function main() {
   });
   const outDir = path.join(root, 'test/fixtures/histories');
   const stamp = new Date().toISOString().slice(0, 10);
+  // The trading pipeline runs against a loopback simulator whose clock follows the workflow's logical clock.
+  const sim = await startSimulator({ admin: true, rateLimit: false, clock: { mode: 'manual', startMs: Date.now() - 60_000 } });
   try {
     const lane = { lane: 'kalshi-autopilot-sim-dry-run', mode: 'dry-run', env: 'sim', configHash: '0123456789abcdef' };
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'kap-rec-cfg-'));
+    const ctx = resolveRunContext({ config: configSchema.parse({ venues: { kalshi: { env: 'sim' } } }), path: path.join(cwd, 'c.json'), exists: false, cwd }, { dryRun: true });
+    const trading = buildTradingDeps(ctx, {
+      logger: silentLogger(),
+      simBaseUrl: sim.baseUrl,
+      venueClock: { advanceTo: async (ms) => sim.advanceTo(ms) },
+      rateLimiter: new RateLimiter({ tier: 'prestige' }),
+    });
     const dbPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kap-rec-')), 'lane.sqlite');
     const lw = await createLaneWorker({
       identity: lane,
@@ -41,6 +56,7 @@ async function main() {
       logger: silentLogger(),
       connection: env.nativeConnection,
       checkPollers: false, // the time-skipping test server does not implement DescribeTaskQueue
+      trading,
     });
     await lw.worker.runUntil(async () => {
       const input = { lane, cycleIntervalSeconds: 600, banner: { dbPath: 'x', scope: 'series=KXHIGHNY', bankroll: '$100.00', startedBy: 'rec' }, maxCycles: 5, cyclesPerRun: 2 };
@@ -77,6 +93,7 @@ async function main() {
     });
   } finally {
     await env.teardown();
+    await sim.close();
   }
 }
 
