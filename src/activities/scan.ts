@@ -38,7 +38,8 @@ export async function scanMarkets(t: TradingDeps, store: Store, ref: { firstRunI
       throw ApplicationFailure.nonRetryable('a live lane never scans without a scope (trading.allowed_* are empty)', 'ScopeRequired');
     }
     const max = settings.config.venues.kalshi.max_markets;
-    for (const e of await venue.listEvents({ status: 'open', withNestedMarkets: true }, { maxPages: 1000 })) {
+    // Every event holds at least one market, so max_markets events are enough to fill max_markets markets.
+    for (const e of await venue.listEvents({ status: 'open', withNestedMarkets: true }, { maxItems: max, maxPages: 1000 })) {
       if (markets.size >= max) break;
       addEvent({ ...e, markets: e.markets.slice(0, max - markets.size) });
     }
