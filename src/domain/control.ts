@@ -42,6 +42,11 @@ export interface KillSwitchCommand {
   engaged: boolean;
   reason?: string;
   cancelResting?: boolean;
+  /**
+   * Who sent the `killSwitch` signal: `"cli"` from `kalshi-autopilot kill-switch`. Only `"cli"` is honoured; absent or
+   * anything else is recorded as `signal` (never a reason to reject: the emergency path fails closed on other fields).
+   */
+  source?: 'cli';
 }
 
 export function initialControlState(): ControlState {
@@ -73,14 +78,21 @@ export function applyKillSwitch(
   };
 }
 
+/** The source a `killSwitch` signal is recorded with: `cli` when its payload says `"source": "cli"`, else `signal`. */
+export function signalSourceOf(payload: unknown): 'cli' | 'signal' {
+  return payload !== null && typeof payload === 'object' && (payload as { source?: unknown }).source === 'cli' ? 'cli' : 'signal';
+}
+
 /**
  * The `killSwitch` signal on the emergency path fails closed: a well-formed release (`{"engaged": false}`, optional
  * string `reason`) releases; a well-formed engage engages; ANYTHING else (no input, `{"engaged": "true"}`, a number,
- * a bad `cancelResting`) engages the switch with the parse error as its reason. Never throws.
+ * a bad `cancelResting`) engages the switch with the parse error as its reason. Never throws. A well-formed payload
+ * carrying `"source": "cli"` (sent by `kalshi-autopilot kill-switch`) is recorded with source `cli`; any other source
+ * value is ignored (`signal`), and a malformed payload is always recorded as `signal`.
  */
 export function applyKillSwitchSignal(state: ControlState, payload: unknown, atMs: number): { state: ControlState; error: string | null } {
   try {
-    return { state: applyKillSwitch(state, payload as KillSwitchCommand, 'signal', atMs), error: null };
+    return { state: applyKillSwitch(state, payload as KillSwitchCommand, signalSourceOf(payload), atMs), error: null };
   } catch (err) {
     const error = (err as Error).message;
     const reason = `malformed killSwitch signal engages the switch (fail closed): ${error}`;
