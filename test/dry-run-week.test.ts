@@ -8,12 +8,10 @@
  * Lane 2, oracle_bias against the bot: it buys the wrong side, loses money, and the daily-loss halt trips (latched,
  * expiring at the next 00:00 UTC) and blocks new paper orders for the rest of that day.
  */
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createTimeSkippingEnv } from './helpers/temporal';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { withLaneStore } from './helpers/lane';
-import { biasedScenario, DryRunLane, query, runDryRunLane, startSimAtEnvNow } from './helpers/dry-run';
-import { workflowsPath } from '../src/worker';
+import { biasedScenario, DryRunLane, query, runDryRunLane, startSimAtEnvNow, timeSkippingWithBundle } from './helpers/dry-run';
 import { DEFAULT_SCENARIO, type SimHandle } from '../src/sim';
 import { utcDayStartMs, DAY_MS } from '../src/domain/daily-loss';
 import type { StatusView } from '../src/workflows/definitions';
@@ -30,13 +28,9 @@ jest.setTimeout(60_000 + DAYS * 60_000);
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
-const quietBundlerLogger = {
-  trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {},
-} as unknown as Parameters<typeof bundleWorkflowCode>[0]['logger'];
 
 beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  bundle = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietBundlerLogger });
+  ({ env, bundle } = await timeSkippingWithBundle());
 }, 180_000);
 afterAll(async () => {
   await env?.teardown();

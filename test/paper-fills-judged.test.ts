@@ -12,12 +12,10 @@
  *                filled from one trade (across all orders) never above its count.
  * No fill is better than the venue allowed: price ≤ limit for buys, ≥ limit for sells.
  */
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createTimeSkippingEnv } from './helpers/temporal';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { withLaneStore } from './helpers/lane';
-import { DryRunLane, query, runDryRunLane, Served, startSimAtEnvNow, wireCentis, wireMicros } from './helpers/dry-run';
-import { workflowsPath } from '../src/worker';
+import { DryRunLane, query, runDryRunLane, Served, startSimAtEnvNow, timeSkippingWithBundle, wireCentis, wireMicros } from './helpers/dry-run';
 import type { SimHandle } from '../src/sim';
 
 const ONE = 1_000_000;
@@ -27,13 +25,9 @@ let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 let sim: SimHandle;
 let lane: DryRunLane;
-const quietBundlerLogger = {
-  trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {},
-} as unknown as Parameters<typeof bundleWorkflowCode>[0]['logger'];
 
 beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  bundle = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietBundlerLogger });
+  ({ env, bundle } = await timeSkippingWithBundle());
   sim = await startSimAtEnvNow(env);
   lane = await runDryRunLane(env, bundle, sim, { cycles: CYCLES });
 }, 240_000);

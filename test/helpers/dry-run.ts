@@ -6,7 +6,9 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { workflowsPath } from '../../src/worker';
+import { createTimeSkippingEnv } from './temporal';
 import { buildTradingDeps } from '../../src/activities/trading-deps';
 import { silentLogger } from '../../src/observability/logger';
 import type { SimHandle } from '../../src/sim';
@@ -28,6 +30,13 @@ export interface Served {
   body: Json;
   /** orderbook only: the simulator's own book (white-box `sim.core`) as it stood when it answered, [price, count] in micros / centis. */
   core?: { yes: [number, number][]; no: [number, number][] } | null;
+}
+
+/** A time-skipping server and the workflow bundle (built without the bundler's chatter). */
+export async function timeSkippingWithBundle(): Promise<{ env: TestWorkflowEnvironment; bundle: WorkflowBundleWithSourceMap }> {
+  const logger = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as unknown as Parameters<typeof bundleWorkflowCode>[0]['logger'];
+  const env = await createTimeSkippingEnv();
+  return { env, bundle: await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger }) };
 }
 
 /**
