@@ -1,5 +1,5 @@
 import {
-  applyKillSwitch, initialControlState, latchHalt, mergeExternalControl, mergeRestrictive, restrictionsAdded,
+  applyKillSwitch, applyKillSwitchSignal, initialControlState, latchHalt, mergeExternalControl, mergeRestrictive, restrictionsAdded,
   sameControl, setPaused, tradingBlockReason, tryApplyKillSwitch,
 } from '../../src/domain/control';
 
@@ -47,5 +47,62 @@ describe('control state', () => {
     const reordered = { latchedHalts: [], paused: false, killSwitch: { cancelResting: false, atMs: null, source: null, reason: null, engaged: false } };
     expect(sameControl(base, reordered as never)).toBe(true);
     expect(sameControl(base, engaged)).toBe(false);
+  });
+});
+
+describe('issue 17: the kill switch fails closed and cancel-resting is OR-ed in', () => {
+  const cancelRow = applyKillSwitch(base, { engaged: true, reason: 'kill-switch on --cancel-resting', cancelResting: true }, 'cli', 20);
+  const byEnv = mergeExternalControl(base, { envKill: { reason: 'BOT_DISABLE_TRADING=1' }, fileKill: null, db: null }, 5);
+
+  it('item 5: a malformed killSwitch payload engages the switch with the parse error as its reason; a well-formed release releases', () => {
+    const bad = applyKillSwitchSignal(base, { engaged: 'true' }, 30);
+    expect(bad.error).toBe('killSwitch.engaged: must be true or false');
+    expect(bad.state.killSwitch).toEqual({
+      engaged: true,
+      reason: 'malformed killSwitch signal engages the switch (fail closed): killSwitch.engaged: must be true or false',
+      source: 'signal',
+      atMs: 30,
+      cancelResting: false,
+    });
+    const none = applyKillSwitchSignal(base, undefined, 31);
+    expect(none.error).toBe('killSwitch: expected an object like {"engaged": true}');
+    expect(none.state.killSwitch).toMatchObject({ engaged: true, source: 'signal', atMs: 31 });
+    // An engaged switch that cancels resting orders keeps doing so after a malformed payload.
+    expect(applyKillSwitchSignal(cancelRow, 42, 32).state.killSwitch).toMatchObject({ engaged: true, cancelResting: true });
+    // Only a well-formed release releases.
+    expect(applyKillSwitchSignal(cancelRow, { engaged: false }, 33)).toEqual({
+      state: { ...cancelRow, killSwitch: { engaged: false, reason: null, source: 'signal', atMs: 33, cancelResting: false } },
+      error: null,
+    });
+  });
+
+  it('item 9: mergeRestrictive ORs a DB row\'s cancelResting into a switch the env var already holds', () => {
+    expect(byEnv.killSwitch).toEqual({ engaged: true, reason: 'BOT_DISABLE_TRADING=1', source: 'env', atMs: 5, cancelResting: false });
+    const merged = mergeRestrictive(byEnv, cancelRow);
+    // The env var stays the holder (its reason and source); the cancel request is added, never dropped.
+    expect(merged.killSwitch).toEqual({ engaged: true, reason: 'BOT_DISABLE_TRADING=1', source: 'env', atMs: 5, cancelResting: true });
+    // Never the other way: a row without the flag does not clear ours.
+    expect(mergeRestrictive(merged, byEnv).killSwitch.cancelResting).toBe(true);
+  });
+
+  it('item 9: mergeExternalControl keeps the env switch and adds the DB row\'s cancelResting', () => {
+    const next = mergeExternalControl(byEnv, { envKill: { reason: 'BOT_DISABLE_TRADING=1' }, fileKill: null, db: cancelRow }, 60);
+    expect(next.killSwitch).toEqual({ engaged: true, reason: 'BOT_DISABLE_TRADING=1', source: 'env', atMs: 5, cancelResting: true });
+  });
+
+  it('item 9: applyKillSwitch — an engage that does not repeat cancelResting keeps it; only a release ends it', () => {
+    const again = applyKillSwitch(cancelRow, { engaged: true, reason: 'engaged again' }, 'signal', 40);
+    expect(again.killSwitch).toEqual({ engaged: true, reason: 'engaged again', source: 'signal', atMs: 40, cancelResting: true });
+    const released = applyKillSwitch(again, { engaged: false }, 'signal', 41);
+    expect(released.killSwitch.cancelResting).toBe(false);
+    expect(applyKillSwitch(released, { engaged: true }, 'signal', 42).killSwitch.cancelResting).toBe(false);
+  });
+
+  it('item 9: restrictionsAdded reports a cancelResting someone added to an already engaged switch', () => {
+    const after = { ...byEnv, killSwitch: { ...byEnv.killSwitch, cancelResting: true } };
+    expect(restrictionsAdded(byEnv, after).killSwitch).toEqual({ ...byEnv.killSwitch, cancelResting: true });
+    // The workflow adopts it from its write's result (persistControl: mergeRestrictive(control, restrictionsAdded(...))).
+    expect(mergeRestrictive(byEnv, restrictionsAdded(byEnv, after)).killSwitch.cancelResting).toBe(true);
+    expect(restrictionsAdded(after, after).killSwitch.engaged).toBe(false);
   });
 });
