@@ -8,15 +8,15 @@
 import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import BetterSqlite3 from 'better-sqlite3';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createLocalEnv, createTimeSkippingEnv, temporalCliPath } from '../helpers/temporal';
+import { createLocalEnv, temporalCliPath } from '../helpers/temporal';
+import { timeSkippingWithBundle } from '../helpers/dry-run';
 import { cycleInput, startLaneWorker, tempDir, testIdentity, withLaneStore } from '../helpers/lane';
-import { workflowsPath } from '../../src/worker';
 import { backupDatabase, openStore } from '../../src/store';
 import type { Activities } from '../../src/activities';
 import { applyKillSwitch } from '../../src/domain/control';
@@ -34,13 +34,8 @@ import {
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 
-const quietBundlerLogger = {
-  trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {},
-} as unknown as Parameters<typeof bundleWorkflowCode>[0]['logger'];
-
 beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  bundle = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietBundlerLogger });
+  ({ env, bundle } = await timeSkippingWithBundle());
 }, 180_000);
 
 afterAll(async () => {
