@@ -17,7 +17,7 @@ import type {
 } from './types';
 import { assertSameLane } from './lane-guard';
 import { isOutsideWrite } from '../store/control-store';
-import { writeHeartbeat } from '../observability/heartbeat';
+import { buildHeartbeat, writeHeartbeat } from '../observability/heartbeat';
 import { ApplicationFailure } from '@temporalio/activity';
 import { recordCycleOutcome } from '../domain/failure-cooldown';
 import type { TradingDeps } from './trading-deps';
@@ -51,6 +51,15 @@ export function createActivities(deps: ActivityDeps): Activities {
   const trading = (): TradingDeps => {
     if (!deps.trading) throw ApplicationFailure.nonRetryable('this worker was built without a venue and a model: it cannot run the trading pipeline', 'VenueNotConfigured');
     return deps.trading;
+  };
+  /** Rewrite the heartbeat; a failed write is logged, never fails the activity (its DB work is done). */
+  const heartbeat = (facts: Omit<Parameters<typeof buildHeartbeat>[0], 'dbPath'>) => {
+    if (!deps.heartbeatPath) return;
+    try {
+      writeHeartbeat(deps.heartbeatPath, buildHeartbeat({ ...facts, dbPath: store.path }));
+    } catch (err) {
+      logger.warn({ err: (err as Error).message, path: deps.heartbeatPath }, 'heartbeat write failed');
+    }
   };
   return {
     async scan(input) {
@@ -103,25 +112,15 @@ export function createActivities(deps: ActivityDeps): Activities {
           logger.warn({ err: (err as Error).message }, 'cycle report failed');
         }
       }
-      if (deps.heartbeatPath) {
-        writeHeartbeat(deps.heartbeatPath, {
-          at: new Date(input.nowMs).toISOString(),
-          lane: input.lane,
-          dbPath: store.path,
-          cycle: input.cycle,
-          outcome: input.outcome,
-          tradingBlockedBy: input.status.tradingBlockedBy,
-          control: input.status.control,
-          errors: input.status.errors,
-          summary: input.summary,
-        });
-      }
+      heartbeat({ status: input.status, nowMs: input.nowMs, writtenBy: 'cycle', outcome: input.outcome, summary: input.summary });
     },
 
     async persistControl(input: PersistControlInput): Promise<PersistControlResult> {
       guard(input);
       const r = store.control.mergeWrite(input.control, input.expectedVersion, input.nowMs, 'workflow', input.kind, mergeRestrictive, input.expected ?? null);
       logger.info({ control: r.control, kind: input.kind, version: r.version }, 'control_state_persisted');
+      // Every control change shows in the heartbeat at once (a kill switch by signal, a pause, a stop), as written.
+      if (input.status) heartbeat({ status: input.status, control: r.control, nowMs: input.nowMs, writtenBy: `control:${input.kind}` });
       return r;
     },
   };

@@ -61,6 +61,8 @@ export interface PersistControlInput extends LaneRef {
   expected?: ControlState | null;
   nowMs: number;
   kind: string;
+  /** The workflow's status when it asked for the write: the activity rewrites the heartbeat from it (absent: older workflows). */
+  status?: StatusView;
 }
 
 export interface PersistControlResult {

@@ -74,10 +74,30 @@ export interface TradingCycleInput {
   carried?: CarriedState;
 }
 
+/** The `stop` signal's payload (the contract of `kalshi-autopilot stop` / `restart`). */
+export interface StopCommand {
+  reason?: string;
+  /** Cancel the lane's resting orders on the way out: recorded for the live order layer; dry-run paper orders stay. */
+  cancelResting?: boolean;
+}
+
+/** A graceful stop as the workflow recorded it (result and status query). */
+export interface StopRecord {
+  /** The operator's reason, or null when none (or a malformed one) was given. */
+  reason: string | null;
+  /** Workflow (logical) time the signal arrived. */
+  atMs: number;
+  cancelResting: boolean;
+  /** Set when the payload was malformed: the workflow stops anyway (an operator asked it to), recording why. */
+  error?: string;
+}
+
 export interface TradingCycleResult {
   cycles: number;
   firstRunId: string;
   control: ControlState;
+  /** Present when the run completed because of the `stop` signal. */
+  stoppedBy?: StopRecord;
 }
 
 export interface StatusView {
@@ -94,6 +114,11 @@ export interface StatusView {
   lastCycle: CycleOutcomeView | null;
   nextCycleAtMs: number | null;
   errors: { consecutive: number; total: number; last: string | null };
+  /** The workflow id (normally the lane name) and the cycle interval (absent in statuses of older workers). */
+  workflowId?: string;
+  intervalSeconds?: number;
+  /** Set once a `stop` signal arrived (phase goes to `stopped` after the cycle in flight). */
+  stoppedBy?: StopRecord | null;
 }
 
 export const killSwitchSignal = defineSignal<[KillSwitchCommand]>('killSwitch');
@@ -102,6 +127,12 @@ export const resumeSignal = defineSignal<[]>('resume');
 /** Clear a latched halt by its code (e.g. `daily_loss_guard`) after an operator has looked at it. */
 export const clearHaltSignal = defineSignal<[{ code: string }]>('clearHalt');
 export const statusQuery = defineQuery<StatusView>('status');
+/**
+ * Graceful stop: the workflow finishes the cycle in flight (or wakes from its wait), persists its control state,
+ * records `stoppedBy` in its result and status (phase `stopped`) and completes. A malformed payload still stops.
+ *   temporal workflow signal --workflow-id kalshi-autopilot-sim-dry-run --name stop --input '{"reason":"config change"}'
+ */
+export const stopSignal = defineSignal<[{ reason?: string; cancelResting?: boolean }]>('stop');
 
 /** Error type names that activities throw as non-retryable ApplicationFailures. */
 export const NON_RETRYABLE = [

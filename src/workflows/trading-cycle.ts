@@ -2,20 +2,23 @@
  * tradingCycle: the long-running lane workflow. Deterministic: no I/O, no wall clock, no randomness.
  *
  * loop {
- *   beginCycle (lane check, cycle row, external kill sources) → [trading pipeline: lands with the trading issues]
+ *   beginCycle (lane check, cycle row, external kill sources) → scan → decide → execute → book (cycle-pipeline.ts)
  *   → finishCycle (cycle row, heartbeat)
- *   wait cycle_interval with `condition`, so a signal acts at once (control changes are persisted immediately)
+ *   wait cycle_interval with `condition`, so a signal acts at once (control changes are persisted immediately, and
+ *   each persist rewrites the heartbeat)
  *   continue-as-new when history grows, carrying ALL durable control state
  * }
+ * A `stop` signal ends the loop after the cycle in flight (or wakes the wait): the control state is persisted and the
+ * run completes with `stoppedBy`. The Web UI shows a summary on every activity and timer and the current details.
  */
 import {
-  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
   patched,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   sleep,
   workflowInfo,
@@ -36,8 +39,9 @@ import {
   tradingBlockReason,
   tryApplyKillSwitch,
 } from '../domain/control';
-import { clientOrderId } from '../domain/order-id';
 import type { CycleSummary } from '../domain/trading-types';
+import { statusWordFor } from '../domain/reason-codes';
+import { Acts, currentDetailsLine, emptySummary, failureType, runPipeline, stepSummary, utcClock } from './cycle-pipeline';
 import {
   CarriedState,
   clearHaltSignal,
@@ -49,6 +53,8 @@ import {
   resumeSignal,
   StatusView,
   statusQuery,
+  StopRecord,
+  stopSignal,
   TradingCycleInput,
   TradingCycleResult,
 } from './definitions';
@@ -56,13 +62,13 @@ import {
 import { ACTIVITY_POLICIES } from './activity-options';
 
 /** One proxy per activity, each with its own timeouts and retry policy (see activity-options.ts for the reasons). */
-function activityProxies(): Activities {
+function activityProxies(): Acts {
   const out: Partial<Record<keyof Activities, unknown>> = {};
   for (const name of Object.keys(ACTIVITY_POLICIES) as (keyof Activities)[]) {
     const { why: _why, ...options } = ACTIVITY_POLICIES[name];
     out[name] = proxyActivities<Activities>(options)[name];
   }
-  return out as Activities;
+  return out as Acts;
 }
 const acts = activityProxies();
 
@@ -109,6 +115,9 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
   const errors = { ...carried.errors };
   let phase: StatusView['phase'] = 'starting';
   let nextCycleAtMs: number | null = null;
+  /** Set by the `stop` signal: the loop ends after the cycle in flight (never set in histories before it existed). */
+  let stopRequested: StopRecord | null = null;
+  const intervalMs = Math.max(1, Math.round(input.cycleIntervalSeconds * 1000));
 
   // Signal handlers never throw: a throwing handler fails the workflow task on every replay and wedges the lane
   // (no kill switch could get through). A malformed payload is recorded as an error and ignored.
@@ -138,6 +147,23 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
     if (typeof arg?.code !== 'string') rejectSignal('clearHalt', 'code: must be a string');
     else control = clearHalt(control, arg.code);
   });
+  setHandler(stopSignal, (arg: unknown) => {
+    // An operator asking to stop is obeyed whatever the payload: a malformed one stops too, its parse error recorded.
+    const a = (arg ?? {}) as { reason?: unknown; cancelResting?: unknown };
+    const problems: string[] = [];
+    if (typeof arg !== 'object' && arg !== undefined) problems.push('payload: must be an object');
+    else if (a.reason !== undefined && typeof a.reason !== 'string') problems.push('reason: must be a string');
+    if (typeof arg === 'object' && a?.cancelResting !== undefined && typeof a.cancelResting !== 'boolean') problems.push('cancelResting: must be a boolean');
+    const reason = typeof a?.reason === 'string' ? a.reason : null;
+    const cancelResting = a?.cancelResting === true;
+    if (problems.length > 0) rejectSignal('stop', `${problems.join('; ')} (stopping anyway)`);
+    if (stopRequested) {
+      // The first stop counts; a later one can only add the request to cancel resting orders.
+      stopRequested = { ...stopRequested, cancelResting: stopRequested.cancelResting || cancelResting };
+      return;
+    }
+    stopRequested = { reason, atMs: logicalNowMs(), cancelResting, ...(problems.length > 0 ? { error: problems.join('; ') } : {}) };
+  });
   const status = (): StatusView => ({
     lane: input.lane,
     banner: input.banner,
@@ -151,8 +177,24 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
     lastCycle,
     nextCycleAtMs,
     errors: { ...errors },
+    workflowId: info.workflowId,
+    intervalSeconds: input.cycleIntervalSeconds,
+    stoppedBy: stopRequested,
   });
   setHandler(statusQuery, status);
+  /** The Web UI's current details (not a command: replay-safe). */
+  const showDetails = (stopped?: string | null) =>
+    setCurrentDetails(
+      currentDetailsLine({
+        cycle,
+        outcome: lastCycle?.outcome ?? null,
+        summary: lastCycle?.summary ?? null,
+        blockedBy: tradingBlockReason(control),
+        nextCycleAtMs,
+        nowMs: logicalNowMs(),
+        stopped,
+      }),
+    );
 
   const controlDirty = () => !sameControl(control, persisted);
   /** The error type of the last failed persist (null after a success). */
@@ -161,7 +203,8 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
   async function persistControl(kind: string): Promise<boolean> {
     const snapshot = control;
     try {
-      const r = await acts.persistControl({
+      // The activity rewrites the heartbeat after the write, from this status (the control as written).
+      const r = await acts.persistControl.executeWithOptions({ summary: `control · ${kind} · ${statusLine(snapshot)}` }, [{
         lane: input.lane,
         dbId,
         control: snapshot,
@@ -169,7 +212,8 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
         expected: persisted,
         nowMs: logicalNowMs(),
         kind,
-      });
+        status: status(),
+      }]);
       // Adopt only what someone else added in the DB meanwhile; signals received during the write stay as they are.
       control = mergeRestrictive(control, restrictionsAdded(snapshot, r.control));
       persisted = r.control;
@@ -193,7 +237,8 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
     let summary: CycleSummary | null = null;
     let stage = 'begin';
     try {
-      const begun = await acts.beginCycle({ ...ref(), controlVersion, persisted });
+      setCurrentDetails(`cycle ${cycle} · running since ${utcClock(startedAtMs, startedAtMs)}`);
+      const begun = await acts.beginCycle.executeWithOptions({ summary: stepSummary(cycle, 'begin') }, [{ ...ref(), controlVersion, persisted }]);
       if (dbId === null && typeof begun.dbId === 'string') dbId = begun.dbId;
       control = mergeExternalControl(control, begun.external, logicalNowMs());
       if (begun.external.db) controlVersion = begun.controlVersion;
@@ -203,35 +248,13 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
       if (patched(PATCH_TRADING_PIPELINE)) {
         const s = emptySummary();
         summary = s;
-        // scan → decide (scope → fair value → opportunities → sizing → guards → final scope) → execute → book.
-        // The guards run every cycle, even when the lane is blocked: the daily-loss baseline and drawdown peak move on.
-        stage = 'scan';
-        const scan = await acts.scan(ref());
-        Object.assign(s, { scanId: scan.scanId, scanned: scan.scanned, inScope: scan.inScope });
-        if (scan.outOfScope) s.skipped.scope_guard = scan.outOfScope;
-        stage = 'decide';
-        const d = await acts.decide({ ...ref(), scanId: scan.scanId, control });
-        for (const h of d.latch) control = latchHalt(control, h.code, h.reason, logicalNowMs(), h.expiresAtMs);
-        Object.assign(s, { estimates: d.estimates, opportunities: d.opportunities, bestEdge: d.bestEdge, whyNoTrade: d.whyNoTrade });
-        for (const [code, n] of Object.entries(d.skipped)) s.skipped[code] = (s.skipped[code] ?? 0) + n;
-        // Re-check the control state right before the order activity: a signal that arrived mid-cycle counts.
-        blocked = tradingBlockReason(control);
-        const orders = d.intents
-          .map((intent, index) => ({ clientOrderId: clientOrderId(carried.firstRunId, cycle, index), intent }))
-          .filter((o) => blocked === null || o.intent.reduceOnly);
-        if (orders.length < d.intents.length && blocked) s.skipped[blocked] = (s.skipped[blocked] ?? 0) + d.intents.length - orders.length;
-        if (orders.length > 0) {
-          stage = 'execute';
-          const x = await acts.execute({ ...ref(), scanId: scan.scanId, orders });
-          s.orders = x.placed;
-          s.fills += x.fills;
-          for (const [code, n] of Object.entries(x.skipped)) s.skipped[code] = (s.skipped[code] ?? 0) + n;
-        }
-        if (s.orders === 0 && !s.whyNoTrade) s.whyNoTrade = blocked ? `new orders blocked by ${blocked}` : 'every order was refused at execution';
-        stage = 'book';
-        const b = await acts.book(ref());
-        Object.assign(s, { cash: b.cash, equity: b.equity, exposure: b.exposure, openPositions: b.openPositions, restingOrders: b.restingOrders });
-        s.fills += b.fills;
+        blocked = await runPipeline(
+          {
+            acts, cycle, firstRunId: carried.firstRunId, ref, now: logicalNowMs,
+            control: () => control, setControl: (c) => (control = c), stage: (name) => (stage = name),
+          },
+          s,
+        );
       }
       outcome = blocked ? `skipped:${blocked}` : 'completed';
       errors.consecutive = 0;
@@ -248,8 +271,14 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
     }
     if (controlDirty()) await persistControl('cycle');
     lastCycle = summary ? { cycle, startedAtMs, finishedAtMs: logicalNowMs(), outcome, summary } : { cycle, startedAtMs, finishedAtMs: logicalNowMs(), outcome };
+    // The heartbeat written by finishCycle shows what follows: the next cycle about one interval from now, or the stop.
+    const more = stopRequested === null && !(input.maxCycles !== undefined && cycle >= input.maxCycles);
+    const after: StatusView = { ...status(), phase: more ? 'waiting' : 'stopped', nextCycleAtMs: more ? logicalNowMs() + intervalMs : null };
     try {
-      await acts.finishCycle({ ...ref(), startedAtMs, nowMs: logicalNowMs(), outcome, summary: (summary ?? {}) as Record<string, unknown>, status: status() });
+      await acts.finishCycle.executeWithOptions(
+        { summary: stepSummary(cycle, 'finish', [outcome]) },
+        [{ ...ref(), startedAtMs, nowMs: logicalNowMs(), outcome, summary: (summary ?? {}) as Record<string, unknown>, status: after }],
+      );
     } catch (err) {
       errors.total += 1;
       errors.last = `cycle ${cycle} finish: ${failureType(err)}`;
@@ -258,13 +287,17 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
 
   let cyclesThisRun = 0;
   const cyclesPerRun = input.cyclesPerRun ?? DEFAULT_CYCLES_PER_RUN;
+  const stopWanted = () => stopRequested !== null;
   for (;;) {
     if (controlDirty()) await persistControl('signal');
+    if (stopWanted()) break;
     if (input.maxCycles !== undefined && cycle >= input.maxCycles) break;
     if (cyclesThisRun >= cyclesPerRun || workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_EVENTS_LIMIT) {
       // Hand over to a fresh run (bounded history), carrying the whole durable control state.
       await condition(allHandlersFinished);
       if (controlDirty()) await persistControl('continue_as_new');
+      // A stop that arrived during the hand-over is obeyed here, not carried into a new run.
+      if (stopWanted()) break;
       const next: CarriedState = {
         cycle,
         firstRunId: carried.firstRunId,
@@ -281,30 +314,43 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
 
     await runOneCycle();
     cyclesThisRun += 1;
+    if (stopWanted()) break;
     if (input.maxCycles !== undefined && cycle >= input.maxCycles) break;
 
-    // Wait for the next cycle; any control change wakes the loop at once and is persisted before waiting on.
+    // Wait for the next cycle; any control change wakes the loop at once and is persisted before waiting on; a stop
+    // ends the wait.
     phase = 'waiting';
-    const intervalMs = Math.max(1, Math.round(input.cycleIntervalSeconds * 1000));
     nextCycleAtMs = logicalNowMs() + intervalMs;
+    showDetails();
+    const timerSummary = `wait for cycle ${cycle + 1} at ${utcClock(nextCycleAtMs, logicalNowMs())}`;
     for (;;) {
       const remaining = nextCycleAtMs - logicalNowMs();
       if (remaining <= 0) break;
-      const changed = await condition(controlDirty, remaining);
-      if (!changed) break;
+      const changed = await condition(() => controlDirty() || stopWanted(), remaining, { summary: timerSummary });
+      if (!changed || stopWanted()) break;
       // If the DB is unreachable, the state stays in the workflow (cycles obey it) and the write is retried each minute.
-      if (!(await persistControl('signal'))) await sleep(Math.min(remaining, 60_000));
+      if (!(await persistControl('signal'))) await sleep(Math.min(remaining, 60_000), { summary: 'retry the control write' });
+      showDetails();
     }
     nextCycleAtMs = null;
+    if (stopWanted()) break;
   }
 
   phase = 'stopped';
+  const stopLine = () => (stopRequested ? `stopped${stopRequested.reason ? `: ${stopRequested.reason}` : ''}` : 'done');
+  showDetails(stopLine());
   await condition(allHandlersFinished);
+  // A stop by signal always writes the control state once (and so the heartbeat, phase `stopped`), dirty or not.
+  let stopWritten = false;
+  const mustWrite = () => controlDirty() || (stopWanted() && !stopWritten);
   if (patched(PATCH_PERSIST_UNTIL_CLEAN)) {
     // Never complete with the control state only in the result: a change that arrived during the final write is
     // written too, and a write that keeps failing fails the run (the operator sees it) instead of a quiet success.
-    for (let attempt = 1; controlDirty(); attempt += 1) {
-      if (await persistControl('stop')) continue;
+    for (let attempt = 1; mustWrite(); attempt += 1) {
+      if (await persistControl('stop')) {
+        stopWritten = true;
+        continue;
+      }
       // A refusal that no retry can change (a worker of another lane or DB) fails the run at once.
       if (attempt >= STOP_PERSIST_ATTEMPTS || (NON_RETRYABLE as readonly string[]).includes(persistFailure ?? '')) {
         throw ApplicationFailure.nonRetryable(
@@ -313,23 +359,16 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
           'ControlNotPersisted',
         );
       }
-      await sleep(Math.min(60_000, 5_000 * 2 ** (attempt - 1)));
+      await sleep(Math.min(60_000, 5_000 * 2 ** (attempt - 1)), { summary: `retry the final control write (attempt ${attempt + 1})` });
     }
-  } else if (controlDirty()) await persistControl('stop');
-  return { cycles: cycle, firstRunId: carried.firstRunId, control };
+  } else if (mustWrite()) await persistControl('stop');
+  showDetails(stopLine());
+  const result: TradingCycleResult = { cycles: cycle, firstRunId: carried.firstRunId, control };
+  if (stopRequested) result.stoppedBy = stopRequested;
+  return result;
 }
 
-function failureType(err: unknown): string {
-  let e: unknown = err;
-  if (e instanceof ActivityFailure && e.cause) e = e.cause;
-  if (e instanceof ApplicationFailure) return e.type ?? 'ApplicationFailure';
-  if (e instanceof Error) return e.name;
-  return 'unknown';
-}
-
-function emptySummary(): CycleSummary {
-  return {
-    scanId: null, scanned: 0, inScope: 0, estimates: 0, opportunities: 0, orders: 0, fills: 0, skipped: {}, bestEdge: null,
-    whyNoTrade: null, cash: null, equity: null, exposure: null, openPositions: 0, restingOrders: 0, failedStage: null,
-  };
+/** `active`, `killed`, … (the registry's status word) for an activity summary. */
+function statusLine(c: ControlState): string {
+  return statusWordFor(c);
 }
