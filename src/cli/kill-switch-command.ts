@@ -5,13 +5,19 @@
  * and signals the workflow; it succeeds (exit 0) when at least one of the two took, and says which. When neither did it
  * exits 1 and says why for each. `off` only signals: the CLI never writes a release, so an `off` that does not reach the
  * workflow exits 1 and leaves everything engaged.
+ *
+ * The state is `on` or `off` in any case, or a word the kill-switch env var accepts (src/config/kill-switch.ts):
+ * 1/true/yes/on engage, 0/false/no/off release; anything else is refused (exit 2). The signal carries
+ * `source: "cli"`, so the workflow (and `status`) record who engaged it.
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { Command } from 'commander';
 import { applyKillSwitch, KillSwitchCommand } from '../domain/control';
 import { displayPath, safeErrorMessage } from '../observability/redact';
 import { killSwitchSignal } from '../workflows/definitions';
-import { addLaneOptions, LaneCliOptions, LaneTarget, laneTarget } from './lane';
+import { isTruthyFlag } from '../config/kill-switch';
+import { LaneCliOptions, LaneTarget, laneTarget } from './lane';
+import { addLaneTargetOptions } from './lane-target-options';
 import { openExistingLaneStore } from './lane-db';
 import { signalLane, TemporalUnreachableError } from './temporal-client';
 import { UsageError } from './usage-error';
@@ -48,17 +54,27 @@ async function signalWorkflow(lane: LaneTarget, cmd: KillSwitchCommand): Promise
   }
 }
 
+const FALSY = new Set(['0', 'false', 'no', 'off']);
+
+/** `on`/`off` in any case, or the env var's words: true = engage, false = release, null = not a state. */
+export function parseKillSwitchState(raw: string): boolean | null {
+  if (isTruthyFlag(raw)) return true;
+  return FALSY.has(raw.trim().toLowerCase()) ? false : null;
+}
+
 export function registerKillSwitchCommand(program: Command): void {
-  addLaneOptions(program.command('kill-switch').description('engage (DB flag + workflow signal) or release (signal only) the kill switch'))
-    .argument('<state>', 'on | off')
+  addLaneTargetOptions(program.command('kill-switch').description('engage (DB flag + workflow signal) or release (signal only) the kill switch'))
+    .argument('<state>', 'on | off (any case; also 1/true/yes and 0/false/no)')
     .option('--reason <text>', 'why (shown in status and logs)')
     .option('--cancel-resting', 'also cancel resting orders when engaging')
     .action(async (state: string, o: LaneCliOptions & { reason?: string; cancelResting?: boolean }) => {
-      if (state !== 'on' && state !== 'off') throw new UsageError(`state must be "on" or "off" (got ${JSON.stringify(state)})`);
-      const engaged = state === 'on';
+      const parsed = parseKillSwitchState(state);
+      if (parsed === null) throw new UsageError(`state must be "on" or "off" (any case; also 1/true/yes, 0/false/no) (got ${JSON.stringify(state)})`);
+      const engaged = parsed;
+      state = engaged ? 'on' : 'off';
       const lane = laneTarget(o);
       if (lane.note) process.stderr.write(`warning: ${lane.note}\n`);
-      const cmd: KillSwitchCommand = { engaged, reason: o.reason ?? `kill-switch ${state} from the CLI`, cancelResting: o.cancelResting ?? false };
+      const cmd: KillSwitchCommand = { engaged, reason: o.reason ?? `kill-switch ${state} from the CLI`, cancelResting: o.cancelResting ?? false, source: 'cli' };
       // 1. Engaging also writes the DB flag: it works with Temporal or the worker down (the workflow adopts it, the
       //    order path reads it fresh). Releasing is only ever the workflow's act (by signal).
       const db: Outcome = engaged ? writeDbFlag(lane, cmd) : { ok: false, text: 'unchanged (released by the workflow only)' };

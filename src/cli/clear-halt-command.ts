@@ -1,0 +1,78 @@
+/**
+ * `clear-halt CODE`: clear a latched halt after review. The code is checked against the reason-code registry
+ * (src/domain/reason-codes.ts) and against what is latched now — the workflow's status query when it answers, else
+ * the lane DB:
+ *
+ *   unknown code (typo)                      → exit 2, listing the latchable codes and the latched ones; nothing sent
+ *   registered but never latched (min_edge…) → exit 2, same lists; nothing sent
+ *   latchable, latched                       → the clearHalt signal (with the spelling latched), exit 0; when the
+ *                                              workflow answers, the halts still latched after it are shown
+ *   latchable, not latched                   → exit 0, "nothing to clear"; nothing sent (clearing twice is harmless)
+ *   latched in the DB only, while the workflow answers without it
+ *                                            → exit 3: the workflow adopts it at its next cycle; clear it then
+ *   the signal cannot be delivered           → exit 1 (Temporal unreachable, workflow not running)
+ */
+import { Command } from 'commander';
+import { latchableCodes, normalizeReasonCode, reasonInfo } from '../domain/reason-codes';
+import { safeErrorMessage } from '../observability/redact';
+import { clearHaltSignal } from '../workflows/definitions';
+import { LaneCliOptions, laneTarget } from './lane';
+import { addLaneTargetOptions } from './lane-target-options';
+import { readDbStatus, readWorkflowSide } from './status-sources';
+import { signalLane } from './temporal-client';
+import { UsageError } from './usage-error';
+
+export function registerClearHaltCommand(program: Command): void {
+  addLaneTargetOptions(program.command('clear-halt').description('clear a latched halt (e.g. daily_loss_guard) after review'))
+    .argument('<code>', `the halt code shown by status (latchable: ${latchableCodes().join(', ')})`)
+    .action(async (raw: string, o: LaneCliOptions) => {
+      const lane = laneTarget(o);
+      if (lane.note) process.stderr.write(`warning: ${lane.note}\n`);
+      const code = normalizeReasonCode(raw.trim());
+      const side = await readWorkflowSide(lane, o);
+      const db = readDbStatus(lane.dbPath, lane.mode, lane.env, lane.lane);
+      const dbHalts = db && !('error' in db) ? db.control.latchedHalts.map((h) => h.code) : null;
+      const wfHalts = side.view ? side.view.control.latchedHalts.map((h) => h.code) : null;
+      const latched = wfHalts ?? dbHalts;
+      const from = wfHalts ? 'the workflow' : dbHalts ? `the DB (the workflow could not be asked: ${side.temporalError})` : null;
+      const latchedLine = latched === null
+        ? `latched now: unknown (neither the workflow nor the lane DB could be read: ${side.temporalError}; ${db && 'error' in db ? db.error : `no lane DB at ${lane.dbPath}`})`
+        : `latched now on ${lane.lane} (from ${from}): ${latched.join(', ') || 'none'}`;
+      const info = reasonInfo(code);
+      if (!info || !info.latches) {
+        const what = !info ? `unknown halt code ${JSON.stringify(raw)}: not in the reason-code registry (docs/reason-codes.md)`
+          : `${info.code} is not a latched halt (it ${info.clears === 'per_decision' ? 'skips one decision' : `clears by itself: ${info.clears}`}); clear-halt has nothing to clear`;
+        throw new UsageError(`${what}\n  clear-halt takes a latchable code: ${latchableCodes().join(', ')}\n  ${latchedLine}`);
+      }
+      const same = (list: string[] | null) => (list ?? []).find((c) => normalizeReasonCode(c) === code) ?? null;
+      const inWf = same(wfHalts);
+      const inDb = same(dbHalts);
+      if (wfHalts && !inWf && inDb) {
+        process.stderr.write(
+          `clear-halt ${code}: latched in the lane DB but not (yet) in the workflow, which adopts it at its next cycle: ` +
+            `a signal now would clear nothing; run clear-halt again after the next cycle (see \`kalshi-autopilot status\`)\n  ${latchedLine}\n`,
+        );
+        process.exitCode = 3;
+        return;
+      }
+      if (latched !== null && !same(latched)) {
+        process.stdout.write(`clear-halt ${code}: not latched on ${lane.lane}: nothing to clear (no signal sent)\n  ${latchedLine}\n`);
+        return;
+      }
+      try {
+        await signalLane(lane.temporal, lane.lane, clearHaltSignal, { code: inWf ?? inDb ?? code });
+      } catch (err) {
+        process.stderr.write(`clear-halt ${code}: NOT signalled: ${side.temporalError ?? safeErrorMessage(err)}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      process.stdout.write(`clear-halt ${code}: signalled ${lane.lane}\n`);
+      if (latched === null) process.stdout.write(`  (not verified: ${latchedLine})\n`);
+      else if (side.view) {
+        const after = await readWorkflowSide(lane, o);
+        if (after.view) process.stdout.write(`  latched now on ${lane.lane} (from the workflow): ${after.view.control.latchedHalts.map((h) => h.code).join(', ') || 'none'}\n`);
+      } else {
+        process.stdout.write(`  the workflow applies it when a worker runs (${side.temporalError})\n`);
+      }
+    });
+}
