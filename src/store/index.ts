@@ -9,6 +9,7 @@
  *   Store.scans    — ScanStore (scans with their market snapshots, fetched order books)
  *   Store.decisions — DecisionStore (estimates and decision records per cycle)
  *   Store.paper    — PaperStore (paper orders, fills, positions, cash ledger; resetPaper)
+ *   Store.journal  — JournalStore (live orders: pending before the send, outcomes, events; docs/journal.md)
  *   backupDatabase(db, path) — SQLite online backup into a timestamped file.
  */
 import type { Database } from 'better-sqlite3';
@@ -20,6 +21,7 @@ import { ScanStore } from './scan-store';
 import { DecisionStore } from './decision-store';
 import { PaperStore } from './paper-store';
 import { RiskStore } from './risk-store';
+import { JournalStore } from './journal-store';
 
 export * from './db';
 export * from './lock';
@@ -33,6 +35,8 @@ export type { StoredDecision, StoredEstimate } from './decision-store';
 export { PaperStore } from './paper-store';
 export { RiskStore, RiskStateCorruptError } from './risk-store';
 export type { RiskState } from './risk-store';
+export { JournalStore, IdempotencyConflictError, JournalTransitionError, TRANSITIONS, RECONCILIATION_TRANSITIONS, JOURNAL_STATUSES } from './journal-store';
+export type { JournalRow, NewJournalRow, JournalStatus, JournalEvent, OutcomeOptions } from './journal-store';
 export type {
   PaperOrder, NewPaperOrder, PaperOrderStatus, PaperFill, NewPaperFill, PaperPosition, LedgerEntry, LedgerKind,
 } from './paper-store';
@@ -48,6 +52,8 @@ export interface Store {
   readonly decisions: DecisionStore;
   readonly paper: PaperStore;
   readonly risk: RiskStore;
+  /** The live order journal (docs/journal.md). */
+  readonly journal: JournalStore;
   readonly warnings: string[];
   close(): void;
 }
@@ -70,6 +76,7 @@ export function openStore(opts: OpenDbOptions & { lock?: boolean }): Store {
       decisions: new DecisionStore(db),
       paper: new PaperStore(db),
       risk: new RiskStore(db),
+      journal: new JournalStore(db),
       warnings,
       close() {
         try {

@@ -189,6 +189,68 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'order journal (live orders: pending before the send, outcomes, append-only events)',
+    sql: `
+      -- One row per client_order_id, committed (synchronous=FULL) BEFORE the create is sent. request_body holds the
+      -- exact bytes sent; a resend sends them again. State machine and outcome table: docs/journal.md.
+      CREATE TABLE order_journal (
+        client_order_id      TEXT PRIMARY KEY,
+        first_run_id         TEXT NOT NULL,
+        cycle                INTEGER NOT NULL CHECK (cycle >= 1),
+        idx                  INTEGER NOT NULL CHECK (idx >= 0),
+        ticker               TEXT NOT NULL,
+        event_ticker         TEXT NOT NULL,
+        side                 TEXT NOT NULL CHECK (side IN ('yes', 'no')),
+        action               TEXT NOT NULL CHECK (action IN ('buy', 'sell')),
+        price_micros         INTEGER NOT NULL CHECK (price_micros > 0 AND price_micros < 1000000),
+        count_centis         INTEGER NOT NULL CHECK (count_centis > 0),
+        request_body         TEXT NOT NULL,
+        status               TEXT NOT NULL CHECK (status IN ('pending_submit', 'resting', 'executed', 'canceled', 'rejected', 'unknown', 'skipped')),
+        skip_code            TEXT,
+        exchange_order_id    TEXT,
+        created_at_ms        INTEGER NOT NULL,
+        sent_at_ms           INTEGER,
+        first_sent_at_ms     INTEGER,
+        send_count           INTEGER NOT NULL DEFAULT 0 CHECK (send_count >= 0),
+        attempt_ended_at_ms  INTEGER,
+        updated_at_ms        INTEGER NOT NULL,
+        detail               TEXT,
+        CHECK ((status = 'skipped') = (skip_code IS NOT NULL)),
+        CHECK (status <> 'skipped' OR sent_at_ms IS NULL)
+      );
+      CREATE INDEX order_journal_by_status ON order_journal (status);
+      CREATE INDEX order_journal_by_cycle ON order_journal (first_run_id, cycle, idx);
+      -- What an order is never changes, an executed order stays executed, and no row is ever deleted.
+      CREATE TRIGGER order_journal_identity_fixed BEFORE UPDATE ON order_journal
+        WHEN NEW.client_order_id IS NOT OLD.client_order_id OR NEW.first_run_id IS NOT OLD.first_run_id OR NEW.cycle IS NOT OLD.cycle
+          OR NEW.idx IS NOT OLD.idx OR NEW.ticker IS NOT OLD.ticker OR NEW.event_ticker IS NOT OLD.event_ticker OR NEW.side IS NOT OLD.side
+          OR NEW.action IS NOT OLD.action OR NEW.price_micros IS NOT OLD.price_micros OR NEW.count_centis IS NOT OLD.count_centis
+          OR NEW.request_body IS NOT OLD.request_body OR NEW.created_at_ms IS NOT OLD.created_at_ms
+      BEGIN SELECT RAISE(ABORT, 'order_journal: an order''s parameters and request body never change'); END;
+      CREATE TRIGGER order_journal_executed_final BEFORE UPDATE OF status ON order_journal
+        WHEN OLD.status = 'executed' AND NEW.status <> 'executed'
+      BEGIN SELECT RAISE(ABORT, 'order_journal: an executed order stays executed'); END;
+      CREATE TRIGGER order_journal_no_delete BEFORE DELETE ON order_journal
+      BEGIN SELECT RAISE(ABORT, 'order_journal: rows are never deleted'); END;
+      -- Append-only audit of every journal step (insert, send, outcome, reconciliation, refused conflicting insert).
+      CREATE TABLE journal_events (
+        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+        client_order_id  TEXT NOT NULL,
+        at_ms            INTEGER NOT NULL,
+        kind             TEXT NOT NULL CHECK (kind IN ('pending', 'sent', 'outcome', 'reconciled', 'conflict')),
+        from_status      TEXT,
+        to_status        TEXT,
+        detail           TEXT
+      );
+      CREATE INDEX journal_events_by_order ON journal_events (client_order_id, id);
+      CREATE TRIGGER journal_events_no_update BEFORE UPDATE ON journal_events
+      BEGIN SELECT RAISE(ABORT, 'journal_events is append-only'); END;
+      CREATE TRIGGER journal_events_no_delete BEFORE DELETE ON journal_events
+      BEGIN SELECT RAISE(ABORT, 'journal_events is append-only'); END;
+    `,
+  },
 ];
 
 export function currentSchemaVersion(db: Database): number {
