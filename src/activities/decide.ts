@@ -1,17 +1,20 @@
 /**
- * decide: scope → fair value → opportunities → sizing → guards → final scope, on the scan the workflow refers to.
- * Thin: loads the scan and the ledger, asks the model, calls the pure `decideCycle`, stores estimates, decision
- * records and the risk-guard states, and returns only the intents (a handful) and counts.
+ * decide: scope → fair value → opportunities → sizing → exits → guards → final scope, on the scan the workflow refers
+ * to. Thin: loads the scan, the ledger and the open paper positions (held markets outside the scan are fetched from
+ * the venue), asks the model, calls the pure `decideCycle`, stores estimates, decision records and the risk-guard
+ * states, and returns only the intents (a handful) and counts.
  */
 import type { Logger } from 'pino';
 import type { ControlState } from '../domain/control';
 import { decideCycle } from '../domain/decide';
+import type { ExitPosition } from '../domain/exits';
+import { heldSideBid } from '../domain/marking';
 import type { HaltToLatch } from '../domain/risk-guards';
 import { dollarsFromConfigNumber, formatDollarsExact } from '../domain/fixed';
 import type { MarketSnapshot, OrderIntent } from '../domain/trading-types';
 import type { Store } from '../store';
 import { paperLedgerView } from './ledger-view';
-import { toSnapshot } from './market-snapshot';
+import { heldMarketSnapshot } from './held-markets';
 import type { TradingDeps } from './trading-deps';
 
 export interface DecideOutcome {
@@ -19,6 +22,8 @@ export interface DecideOutcome {
   latch: HaltToLatch[];
   estimates: number;
   opportunities: number;
+  /** Exit intents made this cycle (strategy.exit_policy take_profit), before the guards and the final scope check. */
+  exits: number;
   skipped: Record<string, number>;
   bestEdge: string | null;
   whyNoTrade: string | null;
@@ -35,20 +40,41 @@ export async function decideOrders(
   const scan = store.scans.get(input.scanId);
   if (!scan) throw new Error(`scan ${input.scanId} is not in the lane DB`);
   const ref = { firstRunId: input.firstRunId, cycle: input.cycle };
-  const est = await t.model.estimate({ markets: scan.markets, nowMs: input.nowMs, cycle: input.cycle });
+  const cfg = settings.config;
+  const exitPolicy = cfg.strategy.exit_policy;
+
+  // Marks (and exits) for held markets outside this scan come from the venue (never invented).
+  const known = new Map<string, MarketSnapshot>(scan.markets.map((m) => [m.ticker, m]));
+  const held = store.paper.positions({ open: true });
+  const heldMarkets: MarketSnapshot[] = [];
+  for (const p of held) {
+    if (known.has(p.ticker)) continue;
+    try {
+      const m = await heldMarketSnapshot(t.venue, p.ticker);
+      known.set(p.ticker, m);
+      heldMarkets.push(m);
+    } catch (err) {
+      logger.warn({ ticker: p.ticker, err: (err as Error).message }, 'held market unreadable: marked at cost, no exit');
+    }
+  }
+
+  // With take_profit the model also values the held markets outside the scan (active ones with a quote on the held
+  // side): an exit needs a fair value. Never for an entry: decideCycle enters only from the scan's markets.
+  const quoted = (m: MarketSnapshot) => m.status === 'active' && m.result === null && held.some((p) => p.ticker === m.ticker && heldSideBid(m, p.side) !== null);
+  const toValue = exitPolicy === 'take_profit' ? [...scan.markets, ...heldMarkets.filter(quoted)] : scan.markets;
+  const est = await t.model.estimate({ markets: toValue, nowMs: input.nowMs, cycle: input.cycle });
   for (const s of est.skipped) logger.info({ cycle: input.cycle, ticker: s.ticker, reason: s.reason, detail: s.detail }, 'estimate_skipped');
   store.decisions.recordEstimates(ref, est.estimates);
 
-  // Marks for held markets outside this scan come from the venue (never invented).
-  const known = new Map<string, MarketSnapshot>(scan.markets.map((m) => [m.ticker, m]));
-  for (const p of store.paper.positions({ open: true })) {
-    if (known.has(p.ticker)) continue;
-    try {
-      known.set(p.ticker, toSnapshot(await t.venue.getMarket(p.ticker), null, null, false));
-    } catch (err) {
-      logger.warn({ ticker: p.ticker, err: (err as Error).message }, 'held market unreadable: marked at cost');
-    }
-  }
+  // What an exit may sell: the held count minus what resting sells already promise (the paper executor refuses more).
+  const resting = store.paper.orders({ status: 'resting' }).filter((o) => o.action === 'sell');
+  const positions: ExitPosition[] = held
+    .map((p) => {
+      const promised = resting.filter((o) => o.ticker === p.ticker && o.side === p.side).reduce((n, o) => n + o.countCentis - o.filledCentis, 0);
+      return { ticker: p.ticker, eventTicker: p.eventTicker, side: p.side, countCentis: p.countCentis - promised, costMicros: p.costMicros };
+    })
+    .filter((p) => p.countCentis > 0);
+
   const f = settings.fixed;
   const ledger = paperLedgerView(
     store.paper,
@@ -56,7 +82,6 @@ export async function decideOrders(
     (ticker) => known.get(ticker) ?? null,
   );
   const risk = store.risk.read();
-  const cfg = settings.config;
   const drawdown = cfg.risk.max_drawdown_fraction;
   const r = decideCycle({
     cycle: input.cycle,
@@ -65,6 +90,9 @@ export async function decideOrders(
     scope: settings.scope,
     markets: scan.markets,
     estimates: est.estimates,
+    positions,
+    heldMarkets,
+    exitPolicy,
     rules: {
       minEdge: f.minEdge,
       minConfidencePpm: f.minConfidencePpm,
@@ -109,6 +137,7 @@ export async function decideOrders(
     latch: r.verdict.latch,
     estimates: r.counts.estimates,
     opportunities: r.counts.opportunities,
+    exits: r.counts.exits,
     skipped: r.counts.skipped,
     bestEdge: r.bestEdgeMicros === null ? null : formatDollarsExact(r.bestEdgeMicros),
     whyNoTrade: r.whyNoTrade,

@@ -7,13 +7,14 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Logger } from 'pino';
-import { tradingBlockReason } from '../domain/control';
-import { REASON } from '../domain/reason-codes';
+import { ControlState, tradingBlockReason } from '../domain/control';
+import { normalizeReasonCode, REASON, reasonInfo } from '../domain/reason-codes';
 import { isMarketInAllowedScope } from '../domain/scope';
 import type { OrderIntent } from '../domain/trading-types';
 import { PaperExecutor } from '../execution/paper';
 import type { Store } from '../store';
 import { progress } from './heartbeat';
+import { heldMarketSnapshot } from './held-markets';
 import type { TradingDeps } from './trading-deps';
 
 export interface ExecuteOrder {
@@ -56,14 +57,22 @@ export async function executePaper(
   for (const o of input.orders) {
     // Fresh from the DB before every order: a kill switch or halt written a moment ago counts.
     const control = store.control.read();
-    const blocked = control ? tradingBlockReason(control) : null;
-    if (blocked && !o.intent.reduceOnly) {
-      refuse(o, blocked, 'the lane DB refuses new orders');
+    const blocked = control ? (o.intent.reduceOnly ? exitBlockReason(control) : tradingBlockReason(control)) : null;
+    if (blocked) {
+      refuse(o, blocked, o.intent.reduceOnly ? 'the lane DB refuses every order, exits too' : 'the lane DB refuses new orders');
       continue;
     }
-    const m = store.scans.market(input.scanId, o.intent.ticker);
+    // An exit may sell a held market this cycle's scan does not hold: read it fresh (scope and fees from the venue).
+    let m = store.scans.market(input.scanId, o.intent.ticker);
+    if (!m && o.intent.reduceOnly) {
+      try {
+        m = await heldMarketSnapshot(t.venue, o.intent.ticker);
+      } catch (err) {
+        logger.warn({ ticker: o.intent.ticker, err: (err as Error).message }, 'held market unreadable at execution');
+      }
+    }
     if (!m || !isMarketInAllowedScope(m, settings.scope, settings.mode)) {
-      refuse(o, REASON.scope_guard, m ? 'outside the allowed scope (checked inside execute)' : 'not in this cycle\'s scan');
+      refuse(o, REASON.scope_guard, m ? 'outside the allowed scope (checked inside execute)' : o.intent.reduceOnly ? 'held market unreadable' : 'not in this cycle\'s scan');
       continue;
     }
     const book = await t.venue.getOrderbook(o.intent.ticker);
@@ -87,4 +96,18 @@ export async function executePaper(
     out.fills += r.fillIds.length;
   }
   return out;
+}
+
+/**
+ * What refuses an exit (a reduce-only order) in the DB's control state: the first code that blocks every order (the
+ * kill switch, a latched all-orders halt, an unregistered code); null when only entry-blocking codes apply (pause,
+ * reduce_only_guard, daily loss, drawdown…), which let exits pass.
+ */
+function exitBlockReason(state: ControlState): string | null {
+  const codes = [
+    ...(state.killSwitch.engaged ? [REASON.kill_switch_guard as string] : []),
+    ...state.latchedHalts.map((h) => normalizeReasonCode(h.code)),
+    ...(state.paused ? [REASON.paused_guard as string] : []),
+  ];
+  return codes.find((c) => reasonInfo(c)?.blocks !== 'new_entries') ?? null;
 }

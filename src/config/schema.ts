@@ -16,6 +16,8 @@ export const VENUES = ['kalshi', 'polymarket'] as const;
 export type Venue = (typeof VENUES)[number];
 export const MODEL_KINDS = ['sim-oracle', 'signals-file', 'llm'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
+/** `strategy.exit_policy` (the domain's ExitPolicy, src/domain/exits.ts). */
+export const EXIT_POLICIES = ['hold', 'take_profit'] as const;
 export const RATE_LIMIT_TIERS = ['basic', 'advanced', 'premier', 'prime'] as const;
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
@@ -66,6 +68,8 @@ export const strategySchema = z.object({
   heavy_favorite_buy_no_min_confidence: probability().default(0.85),
   /** Series or event tickers whose non-default fee multiplier (or pending fee change) is accepted; others: fee_unverified_guard. */
   allow_fee_multipliers: tickerList().default([]),
+  /** `hold`: every position is held to settlement. `take_profit`: sell the held side (reduce-only) when its best bid, net of fees, is ≥ its fair value + min_edge. */
+  exit_policy: z.enum(EXIT_POLICIES, { errorMap: () => ({ message: `must be one of ${EXIT_POLICIES.join(', ')}` }) }).default('hold'),
 }).strict();
 
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -4,6 +4,8 @@
  *
  *   per market: min_time_to_close → estimate? → evaluateEntry (fees, quote, confidence, edge, heavy favourite)
  *               → sizeOrder (Kelly, caps, rounded-fee edge)
+ *   per held position (exit_policy take_profit): exitIntents (src/domain/exits.ts) — reduce-only sells, which no
+ *               entry rule touches (not the entry guards, de-dup or the per-cycle caps)
  *   then:       safeGuardCycle (kill switch, pause, halts, daily loss, drawdown, cooldown, de-dup, per-cycle caps)
  *   then:       final scope (final_scope_guard): an intent outside the scope never survives, whoever made it
  *
@@ -13,6 +15,7 @@ import type { CapitalSnapshot } from './capital';
 import type { CycleCaps, TradesToday } from './cycle-caps';
 import type { Exposure } from './dedupe';
 import { evaluateEntry, EntryRules, isSkip } from './edge';
+import { exitIntents, type ExitPolicy, type ExitPosition } from './exits';
 import { formatDollars } from './fixed';
 import { floorDiv } from './int';
 import { REASON } from './reason-codes';
@@ -36,6 +39,15 @@ export interface DecideInput {
   /** The scan's in-scope markets (scope check #1 happened at the scan). */
   markets: readonly MarketSnapshot[];
   estimates: readonly Estimate[];
+  /** Open positions (count free to sell: held minus resting sells). Only exits read them; default none. */
+  positions?: readonly ExitPosition[];
+  /**
+   * Markets of held tickers that are not in the scan, fetched for marks and exits. Never considered for an entry; the
+   * scan's snapshot wins for a ticker in both. Default none (such a position then holds: no quote).
+   */
+  heldMarkets?: readonly MarketSnapshot[];
+  /** `strategy.exit_policy`; default `hold` (no exit, hold to settlement). */
+  exitPolicy?: ExitPolicy;
   rules: DecideRules;
   capital: CapitalSnapshot;
   /** Per market: open position cost + resting notional (micros). */
@@ -51,7 +63,8 @@ export interface DecideResult {
   intents: OrderIntent[];
   decisions: DecisionRecord[];
   verdict: Omit<GuardCycleResult, 'kept' | 'skipped'>;
-  counts: { estimates: number; opportunities: number; skipped: Record<string, number> };
+  /** `opportunities` counts entries; `exits` the exit intents made (before the guards and the final scope check). */
+  counts: { estimates: number; opportunities: number; exits: number; skipped: Record<string, number> };
   /** Best net edge per contract seen (micros), or null. */
   bestEdgeMicros: number | null;
   /** One line when nothing is ordered; null otherwise. */
@@ -113,12 +126,26 @@ export function decideCycle(input: DecideInput): DecideResult {
     sized.push(s);
   }
 
+  // Exits: the scan's snapshot of a held market, else the one fetched for it. Their own skips are recorded here.
+  const exitMarkets = [...input.markets, ...(input.heldMarkets ?? [])];
+  const exits = exitIntents(input.positions ?? [], exitMarkets, input.estimates, {
+    policy: input.exitPolicy ?? 'hold',
+    minEdge: rules.minEdge,
+    countStepCentis: rules.countStepCentis,
+  });
+  for (const x of exits.skips) {
+    skipRecord({
+      ticker: x.ticker, side: x.side, fairValuePpm: x.fairPpm, priceMicros: x.priceMicros, edgeMicros: x.edgeMicros,
+      confidencePpm: x.confidencePpm, countCentis: x.countCentis, reason: x.code, detail: x.detail,
+    });
+  }
+
   const guarded = safeGuardCycle({
     ...input.guard,
     nowMs: input.nowMs,
     cycle,
     capitalBaseMicros: input.capital.capitalBaseMicros,
-    intents: sized,
+    intents: [...exits.intents, ...sized],
     exposure: input.exposure,
     caps: input.caps,
     tradesToday: input.tradesToday,
@@ -131,7 +158,8 @@ export function decideCycle(input: DecideInput): DecideResult {
 
   // Scope check #2, the last one before execution (and #3 runs inside the execute activity itself).
   const intents: OrderIntent[] = [];
-  const marketOf = new Map(input.markets.map((m) => [m.ticker, m]));
+  const marketOf = new Map<string, MarketSnapshot>();
+  for (const m of exitMarkets) if (!marketOf.has(m.ticker)) marketOf.set(m.ticker, m);
   for (const i of guarded.kept) {
     const m = marketOf.get(i.ticker);
     const inScope = m !== undefined && isMarketInAllowedScope(m, input.scope, input.mode);
@@ -149,7 +177,7 @@ export function decideCycle(input: DecideInput): DecideResult {
     intents,
     decisions,
     verdict,
-    counts: { estimates: input.estimates.length, opportunities, skipped },
+    counts: { estimates: input.estimates.length, opportunities, exits: exits.intents.length, skipped },
     bestEdgeMicros: bestEdge,
     whyNoTrade: intents.length > 0 ? null : whyNoTrade(input, bestEdge, guarded),
   };

@@ -15,7 +15,7 @@ describe('config schema: defaults', () => {
     expect(c.trading.allowed_series_tickers).toEqual([]);
     expect(c.strategy).toEqual({
       min_edge: 0.1, min_confidence: 0.75, heavy_favorite_yes_price_threshold: 0.8,
-      heavy_favorite_buy_no_min_edge: 0.15, heavy_favorite_buy_no_min_confidence: 0.85, allow_fee_multipliers: [],
+      heavy_favorite_buy_no_min_edge: 0.15, heavy_favorite_buy_no_min_confidence: 0.85, allow_fee_multipliers: [], exit_policy: 'hold',
     });
     expect(c.risk.max_drawdown_fraction).toBe(0.25);
     expect(c.execution.min_time_to_close_seconds).toBe(3600);
