@@ -1,19 +1,29 @@
 /**
  * Read-only Kalshi commands: markets, orderbook, balance, positions, orders, fills, settlements, exchange-status.
- * Each takes --env sim|demo|prod (required: no silent default to prod), --kalshi-base-url URL and --json.
- * Credentials come only from KALSHI_API_KEY_ID + KALSHI_PRIVATE_KEY (PEM text, literal "\n" accepted) or
- * KALSHI_PRIVATE_KEY_FILE. Human output is an aligned table; --json re-serialises the parsed values with the exchange's
- * field names and units (from fixed point via formatDollars/formatCount). Errors are thrown for the binary's main() to
- * report on stderr with a non-zero exit code.
+ * Each takes --env sim|demo|prod, --kalshi-base-url URL, --config PATH and --json. As for the lane commands, the env
+ * defaults to the config's `venues.kalshi.env` (default `sim`) and the base URL to `venues.kalshi.base_url` (when the
+ * config is for that env), else the env's documented root; for `sim`, where `up` and `kalshi-autopilot sim` serve the
+ * simulator: http://127.0.0.1:8787/trade-api/v2.
+ * Credentials come from KALSHI_API_KEY_ID + KALSHI_PRIVATE_KEY (PEM text, literal "\n" accepted) or
+ * KALSHI_PRIVATE_KEY_FILE; on env `sim` only, without them, from the local simulator key `up`/`sim` made and
+ * registered (`<database.dir>/sim-key/`, src/cli/sim-key.ts). Human output is an aligned table; --json re-serialises
+ * the parsed values with the exchange's field names and units (from fixed point via formatDollars/formatCount). Errors
+ * are thrown for the binary's main() to report on stderr: bad flags exit 2, an unknown ticker exit 2 (naming it), no
+ * answer from the host exit 1 (naming the URL).
  */
 import { Command, Option } from 'commander';
 import type { Logger } from 'pino';
+import { DEFAULT_SIM_BASE_URL } from '../activities/trading-deps';
+import { loadConfig } from '../config';
 import { formatCount, formatDollars, Micros } from '../domain/fixed';
 import { displayPath, isPlausiblePath, registerSecret } from '../observability/redact';
 import {
   KalshiClient, KalshiCredentials, KalshiEnv, KalshiMarket, KalshiOrderbook, KalshiOrder, KalshiFill, KalshiSettlement,
-  KalshiPositions, KalshiBalance, ExchangeStatus, Quote, MarketStatusFilter, RateLimiter,
+  KalshiPositions, KalshiBalance, ExchangeStatus, Quote, MarketStatus, MarketStatusFilter, RateLimiter,
+  KalshiApiError, KalshiEnvError, KalshiTransportError, KalshiUnknownKeyError, MARKET_STATUS_FILTER_MATCHES,
 } from '../venues/kalshi';
+import { readSimKey, SimKey, simKeyDir } from './sim-key';
+import { UsageError } from './usage-error';
 
 export interface ReadClientFactoryOptions {
   env: KalshiEnv;
@@ -22,6 +32,8 @@ export interface ReadClientFactoryOptions {
 }
 
 export interface ReadCommandDeps {
+  /** Working directory for the config file and the data dir (default process.cwd()). */
+  cwd?: string;
   /** Composition-root hook: build the client (e.g. with the process-wide RateLimiter and logger). */
   createClient?: (opts: ReadClientFactoryOptions) => KalshiClient;
   /** Environment variables to read credentials from (default process.env). */
@@ -30,7 +42,8 @@ export interface ReadCommandDeps {
   logger?: Logger;
 }
 
-export class CliUsageError extends Error {
+/** A bad flag or argument: a UsageError, so it exits 2 like every other one. */
+export class CliUsageError extends UsageError {
   constructor(message: string) {
     super(message);
     this.name = 'CliUsageError';
@@ -38,9 +51,40 @@ export class CliUsageError extends Error {
 }
 
 interface CommonOpts {
-  env: KalshiEnv;
+  env?: KalshiEnv;
   kalshiBaseUrl?: string;
+  config?: string;
   json?: boolean;
+}
+
+/** Where a read command goes and with what: resolved from flags, then the config, then the defaults. */
+export interface ReadTarget {
+  env: KalshiEnv;
+  /** undefined: the env's documented root (demo/prod). */
+  baseUrl: string | undefined;
+  credentials: KalshiCredentials | undefined;
+  /** Set when the local simulator key supplies the credentials. */
+  simKey: SimKey | null;
+  /** The flags that name this target, to repeat in a suggested command (`--env sim`, plus --kalshi-base-url/--config). */
+  flags: string;
+}
+
+const QUERY_STATUSES = Object.keys(MARKET_STATUS_FILTER_MATCHES) as MarketStatusFilter[];
+
+/**
+ * `--status` in either vocabulary: the query's (`open`, …) or the one the output shows (`active`, …), which maps to
+ * the query status that returns it (MARKET_STATUS_FILTER_MATCHES); `only` keeps just that response status when its
+ * query status returns several (`determined` → query `closed`, keep `determined`).
+ */
+export function parseStatusFlag(v: string): { query: MarketStatusFilter; only: MarketStatus | null } {
+  const s = v.trim().toLowerCase();
+  if ((QUERY_STATUSES as string[]).includes(s)) return { query: s as MarketStatusFilter, only: null };
+  for (const q of QUERY_STATUSES) {
+    const shown = MARKET_STATUS_FILTER_MATCHES[q] as readonly string[];
+    if (shown.includes(s)) return { query: q, only: shown.length > 1 ? (s as MarketStatus) : null };
+  }
+  const mapping = QUERY_STATUSES.map((q) => `${MARKET_STATUS_FILTER_MATCHES[q].join('/')}→${q}`).join(', ');
+  throw new CliUsageError(`--status must be one of ${QUERY_STATUSES.join(', ')}, or a status the output shows (${mapping}); got ${JSON.stringify(v)}`);
 }
 
 /** Credentials from the environment; undefined when none are configured. Half a configuration is an error. */
@@ -223,18 +267,31 @@ export function registerReadCommands(program: Command, deps: ReadCommandDeps = {
   const rateLimiter = new RateLimiter();
   const createClient = deps.createClient ?? ((o: ReadClientFactoryOptions) => new KalshiClient({ ...o, logger: deps.logger, rateLimiter }));
 
-  const makeClient = (opts: CommonOpts, needsCredentials: boolean, command: string): KalshiClient => {
-    const credentials = credentialsFromEnv(deps.env ?? process.env);
-    if (needsCredentials && !credentials) {
-      throw new CliUsageError(`${command} needs Kalshi credentials: set KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY or KALSHI_PRIVATE_KEY_FILE`);
+  const target = (opts: CommonOpts, needsCredentials: boolean, command: string): ReadTarget =>
+    resolveReadTarget(opts, needsCredentials, command, deps.env ?? process.env, deps.cwd ?? process.cwd());
+
+  /** Run one command's exchange call, turning the errors a user can act on into messages that say what to do. */
+  const withClient = async <T>(opts: CommonOpts, needsCredentials: boolean, command: string, call: (c: KalshiClient) => Promise<T>, what?: { ticker: string }): Promise<{ value: T; client: KalshiClient; t: ReadTarget }> => {
+    const t = target(opts, needsCredentials, command);
+    let client: KalshiClient;
+    try {
+      client = createClient({ env: t.env, baseUrl: t.baseUrl, credentials: t.credentials });
+    } catch (err) {
+      if (err instanceof KalshiEnvError) throw new CliUsageError(err.message);
+      throw err;
     }
-    return createClient({ env: opts.env, baseUrl: opts.kalshiBaseUrl, credentials });
+    try {
+      return { value: await call(client), client, t };
+    } catch (err) {
+      throw explainReadError(err, client.baseUrl, t, command, what);
+    }
   };
 
   const common = (cmd: Command): Command =>
     cmd
-      .addOption(new Option('--env <env>', 'Kalshi environment (required)').choices(['sim', 'demo', 'prod']).makeOptionMandatory())
-      .option('--kalshi-base-url <url>', 'override the API root (sim requires a loopback URL)')
+      .addOption(new Option('--env <env>', "Kalshi environment (default: the config's venues.kalshi.env, else sim)").choices(['sim', 'demo', 'prod']))
+      .option('--kalshi-base-url <url>', `override the API root (default: venues.kalshi.base_url, else for sim ${DEFAULT_SIM_BASE_URL})`)
+      .option('--config <path>', 'config file (default ./kalshi-autopilot.config.json)')
       .option('--json', 'print JSON with the exchange field names');
 
   const emit = (opts: CommonOpts, json: unknown, human: () => string) => out(opts.json ? `${JSON.stringify(json, null, 2)}\n` : human());
@@ -243,14 +300,15 @@ export function registerReadCommands(program: Command, deps: ReadCommandDeps = {
     program.command('markets').description('list markets (all pages; no filter unless given)')
       .option('--series <ticker>', 'series ticker')
       .option('--event <ticker>', 'event ticker')
-      .addOption(new Option('--status <status>', 'status filter (query vocabulary)').choices(['unopened', 'open', 'paused', 'closed', 'settled']))
+      .option('--status <status>', 'unopened|open|paused|closed|settled, or as shown: initialized|active|inactive|determined|disputed|amended|finalized', parseStatusFlag)
       .option('--limit <n>', 'at most this many markets', parsePositiveInt('--limit')),
-  ).action(async (opts: CommonOpts & { series?: string; event?: string; status?: MarketStatusFilter; limit?: number }) => {
-    const client = makeClient(opts, false, 'markets');
-    const markets = await client.listMarkets(
-      { seriesTicker: opts.series, eventTicker: opts.event, status: opts.status, limit: Math.min(opts.limit ?? 1000, 1000) },
-      { maxItems: opts.limit, maxPages: 1000 },
-    );
+  ).action(async (opts: CommonOpts & { series?: string; event?: string; status?: { query: MarketStatusFilter; only: MarketStatus | null }; limit?: number }) => {
+    const only = opts.status?.only ?? null;
+    const { value: listed } = await withClient(opts, false, 'markets', (client) => client.listMarkets(
+      { seriesTicker: opts.series, eventTicker: opts.event, status: opts.status?.query, limit: only ? 1000 : Math.min(opts.limit ?? 1000, 1000) },
+      { maxItems: only ? undefined : opts.limit, maxPages: 1000 },
+    ));
+    const markets = only ? listed.filter((m) => m.status === only).slice(0, opts.limit ?? Infinity) : listed;
     emit(opts, markets.map(marketJson), () =>
       renderTable(
         ['TICKER', 'STATUS', 'YES BID', 'YES ASK', 'LAST', 'VOLUME', 'CLOSE'],
@@ -262,7 +320,7 @@ export function registerReadCommands(program: Command, deps: ReadCommandDeps = {
 
   common(program.command('orderbook').description('order book of one market').argument('<ticker>', 'market ticker')).action(
     async (ticker: string, opts: CommonOpts) => {
-      const ob = await makeClient(opts, false, 'orderbook').getOrderbook(ticker);
+      const { value: ob } = await withClient(opts, false, 'orderbook', (c) => c.getOrderbook(ticker), { ticker });
       emit(opts, orderbookJson(ob), () => {
         const best = renderTable(
           ['', 'YES', 'NO'],
@@ -280,14 +338,14 @@ export function registerReadCommands(program: Command, deps: ReadCommandDeps = {
   );
 
   common(program.command('balance').description('available balance')).action(async (opts: CommonOpts) => {
-    const b = await makeClient(opts, true, 'balance').getBalance();
+    const { value: b } = await withClient(opts, true, 'balance', (c) => c.getBalance());
     emit(opts, balanceJson(b), () =>
       renderTable(['BALANCE', 'PORTFOLIO VALUE', 'UPDATED'], [[`$${formatDollars(b.balance, 4)}`, b.portfolioValue == null ? null : `$${formatDollars(b.portfolioValue, 2)}`, b.updatedTs == null ? null : new Date(b.updatedTs * 1000).toISOString()]], [true, true, false]),
     );
   });
 
   common(program.command('positions').description('open (unsettled) positions, all pages')).action(async (opts: CommonOpts) => {
-    const p = await makeClient(opts, true, 'positions').getPositions();
+    const { value: p } = await withClient(opts, true, 'positions', (c) => c.getPositions());
     emit(opts, positionsJson(p), () =>
       renderTable(
         ['TICKER', 'SIDE', 'POSITION', 'EXPOSURE', 'REALIZED PNL', 'FEES'],
@@ -298,7 +356,7 @@ export function registerReadCommands(program: Command, deps: ReadCommandDeps = {
   });
 
   common(program.command('orders').description('orders (all pages)')).action(async (opts: CommonOpts) => {
-    const orders = await makeClient(opts, true, 'orders').listOrders({ limit: 1000 });
+    const { value: orders } = await withClient(opts, true, 'orders', (c) => c.listOrders({ limit: 1000 }));
     emit(opts, orders.map(orderJson), () =>
       renderTable(
         ['ORDER ID', 'TICKER', 'SIDE', 'ACTION', 'PRICE', 'FILLED', 'REMAINING', 'STATUS', 'CREATED'],
@@ -309,7 +367,7 @@ export function registerReadCommands(program: Command, deps: ReadCommandDeps = {
   });
 
   common(program.command('fills').description('fills (all pages)')).action(async (opts: CommonOpts) => {
-    const fills = await makeClient(opts, true, 'fills').listFills({ limit: 1000 });
+    const { value: fills } = await withClient(opts, true, 'fills', (c) => c.listFills({ limit: 1000 }));
     emit(opts, fills.map(fillJson), () =>
       renderTable(
         ['FILL ID', 'TICKER', 'SIDE', 'ACTION', 'PRICE', 'COUNT', 'FEE', 'TAKER', 'TIME'],
@@ -320,7 +378,7 @@ export function registerReadCommands(program: Command, deps: ReadCommandDeps = {
   });
 
   common(program.command('settlements').description('settlements (all pages)')).action(async (opts: CommonOpts) => {
-    const s = await makeClient(opts, true, 'settlements').listSettlements({ limit: 1000 });
+    const { value: s } = await withClient(opts, true, 'settlements', (c) => c.listSettlements({ limit: 1000 }));
     emit(opts, s.map(settlementJson), () =>
       renderTable(
         ['TICKER', 'RESULT', 'YES', 'NO', 'REVENUE', 'FEE', 'SETTLED'],
@@ -331,8 +389,7 @@ export function registerReadCommands(program: Command, deps: ReadCommandDeps = {
   });
 
   common(program.command('exchange-status').description('is the exchange / trading active')).action(async (opts: CommonOpts) => {
-    const client = makeClient(opts, false, 'exchange-status');
-    const s = await client.getExchangeStatus();
+    const { value: s, client } = await withClient(opts, false, 'exchange-status', (c) => c.getExchangeStatus());
     // Derived, not an exchange field: how far this machine's clock is from the exchange's (its Date header).
     const skew = client.clockSkewMs();
     emit(opts, { ...exchangeStatusJson(s), clock_skew_ms: skew }, () =>
@@ -342,4 +399,62 @@ export function registerReadCommands(program: Command, deps: ReadCommandDeps = {
       ),
     );
   });
+}
+
+/**
+ * The env, base URL and credentials of a read command. Flags win; then the config file (loaded only when a flag is
+ * missing: `venues.kalshi.env`, `venues.kalshi.base_url` when the config is for that env, `database.dir` for the local
+ * simulator key); then the defaults (env sim, the simulator at 127.0.0.1:8787). The local simulator key is used on
+ * env sim only, and only when no credentials are set in the environment.
+ */
+export function resolveReadTarget(opts: CommonOpts, needsCredentials: boolean, command: string, env: NodeJS.ProcessEnv, cwd: string): ReadTarget {
+  let loaded: ReturnType<typeof loadConfig> | null = null;
+  const config = () => (loaded ??= loadConfig({ configPath: opts.config, env, cwd })).config;
+  const kEnv: KalshiEnv = opts.env ?? config().venues.kalshi.env;
+  let baseUrl = opts.kalshiBaseUrl;
+  if (baseUrl === undefined) {
+    const c = config().venues.kalshi;
+    if (c.base_url && c.env === kEnv) baseUrl = c.base_url;
+    else if (kEnv === 'sim') baseUrl = DEFAULT_SIM_BASE_URL;
+  }
+  let credentials = credentialsFromEnv(env);
+  let simKey: SimKey | null = null;
+  if (!credentials && needsCredentials) {
+    if (kEnv !== 'sim') {
+      throw new CliUsageError(`${command} needs Kalshi credentials for ${kEnv}: set KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY or KALSHI_PRIVATE_KEY_FILE`);
+    }
+    const dir = simKeyDir(config().database.dir, cwd);
+    simKey = readSimKey(dir);
+    if (!simKey) {
+      throw new CliUsageError(
+        `${command} needs Kalshi credentials: on env sim, start the simulator with \`kalshi-autopilot up\` or \`kalshi-autopilot sim\` ` +
+          `from this directory (it makes and registers the local key in ${displayPath(dir)}, used here automatically), ` +
+          'or set KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY or KALSHI_PRIVATE_KEY_FILE',
+      );
+    }
+    credentials = { keyId: simKey.keyId, privateKeyFile: simKey.privateKeyFile };
+  }
+  const flags = [`--env ${kEnv}`, ...(opts.kalshiBaseUrl ? [`--kalshi-base-url ${opts.kalshiBaseUrl}`] : []), ...(opts.config ? [`--config ${opts.config}`] : [])].join(' ');
+  return { env: kEnv, baseUrl, credentials, simKey, flags };
+}
+
+/** An exchange error the user can act on, said with what to do; anything else unchanged. */
+export function explainReadError(err: unknown, baseUrl: string, t: ReadTarget, command: string, what?: { ticker: string }): unknown {
+  if (err instanceof KalshiTransportError) {
+    const how = err.kind === 'timeout' ? 'timed out' : 'got no answer';
+    const hint = t.env === 'sim'
+      ? 'is the simulator running there? Start it with `kalshi-autopilot up` (it serves 127.0.0.1:8787) or `kalshi-autopilot sim`, or pass --kalshi-base-url'
+      : 'check the network, or --kalshi-base-url / venues.kalshi.base_url';
+    return new Error(`${command}: ${how} from ${t.env} at ${baseUrl}: ${hint}`);
+  }
+  if (err instanceof KalshiUnknownKeyError && t.simKey) {
+    return new Error(
+      `${command}: the simulator at ${baseUrl} does not know the local key ${t.simKey.keyId} (${displayPath(t.simKey.dir)}): ` +
+        'restart it with `kalshi-autopilot up` or `kalshi-autopilot sim` from this directory, which register it',
+    );
+  }
+  if (err instanceof KalshiApiError && err.status === 404 && what) {
+    return new CliUsageError(`no market ${what.ticker} on ${t.env} at ${new URL(baseUrl).host} (HTTP 404 ${err.code}): list the tickers with \`kalshi-autopilot markets ${t.flags}\``);
+  }
+  return err;
 }

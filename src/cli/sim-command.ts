@@ -6,12 +6,18 @@
  *
  * Prints the base URL (http://127.0.0.1:PORT/trade-api/v2) to stdout, as a table or JSON. `--keys DIR` loads public
  * keys named `<keyId>.pem`; keys can also be added later through the admin API (`--admin`, POST /__sim/keys).
+ * It also registers the local simulator key (`<database.dir>/sim-key/`, made on first use; database.dir from the config
+ * file, default `data`) so `balance`, `positions`… on env sim work with no credentials; `--no-local-key` skips it.
  */
 import { Command } from 'commander';
 import type { Logger } from 'pino';
+import fs from 'node:fs';
+import { readRawConfigFile, resolveConfigPath } from '../config';
 import { parseDollars } from '../domain/fixed';
 import { createLogger } from '../observability/logger';
+import { displayPath } from '../observability/redact';
 import { startSimulator, SimHandle, StartOptions } from '../sim';
+import { ensureSimKey, SimKey, simKeyDir } from './sim-key';
 import { UsageError } from './usage-error';
 
 export interface SimCommandOptions {
@@ -25,6 +31,9 @@ export interface SimCommandOptions {
   start?: string;
   balance?: string;
   json?: boolean;
+  config?: string;
+  /** commander's `--no-local-key`: false skips the local simulator key. */
+  localKey?: boolean;
 }
 
 export interface SimCommandDeps {
@@ -32,6 +41,26 @@ export interface SimCommandDeps {
   logger?: Logger;
   /** Resolves when the simulator should stop (default: SIGINT/SIGTERM). */
   stopSignal?: (sim: SimHandle) => Promise<void>;
+  /** Working directory for the config file and the data dir (default process.cwd()). */
+  cwd?: string;
+}
+
+/**
+ * The data dir of the config file (`database.dir`, default `data`), read best effort from its raw JSON: the simulator
+ * must start even next to a config the lane commands would refuse. An explicit --config that does not exist is an error.
+ */
+export function dataDirFromConfig(configPath: string | undefined, cwd: string): string {
+  const file = resolveConfigPath(configPath, cwd);
+  if (configPath !== undefined && !fs.existsSync(file)) throw new UsageError(`--config: config file ${displayPath(file)} does not exist`);
+  let raw: unknown = null;
+  try {
+    raw = readRawConfigFile(file);
+  } catch {
+    raw = null; // not JSON: the default data dir
+  }
+  const db = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).database : undefined;
+  const dir = db && typeof db === 'object' ? (db as Record<string, unknown>).dir : undefined;
+  return typeof dir === 'string' && dir.trim() !== '' ? dir.trim() : 'data';
 }
 
 /** Validate flags into simulator options; errors name the flag. */
@@ -75,20 +104,25 @@ function waitForSignal(): Promise<void> {
 export async function runSim(o: SimCommandOptions, deps: SimCommandDeps = {}): Promise<void> {
   const out = deps.out ?? ((t: string) => process.stdout.write(`${t}\n`));
   const opts = simOptionsFromFlags(o);
+  const cwd = deps.cwd ?? process.cwd();
+  const localKey: SimKey | null = o.localKey === false ? null : ensureSimKey(simKeyDir(dataDirFromConfig(o.config, cwd), cwd));
   const logger = deps.logger ?? createLogger({ name: 'kalshi-sim' });
-  const sim = await startSimulator({ ...opts, logger });
+  const sim = await startSimulator({ ...opts, logger, keys: localKey ? [{ keyId: localKey.keyId, publicKeyPem: localKey.publicKeyPem }] : [] });
   const info = {
     base_url: sim.baseUrl,
     oracle_url: `${sim.rootUrl}/sim-oracle/v1/fair-values`,
     admin_url: opts.admin ? `${sim.rootUrl}/__sim` : null,
     clock: opts.clock?.mode ?? 'wall',
     seed: opts.seed,
-    // A count, not the ids: key ids are credentials-adjacent and never printed (they may be a trader's real key ids).
-    keys_loaded: sim.core.keys.ids().length,
+    // A count, not the ids: key ids from --keys are credentials-adjacent and never printed (they may be a trader's
+    // real key ids). The local key is this machine's own simulator account: its id is printed, its private key never.
+    keys_loaded: sim.core.keys.ids().filter((id) => id !== localKey?.keyId).length,
+    local_key_id: localKey?.keyId ?? null,
+    local_key_dir: localKey ? displayPath(localKey.dir) : null,
   };
   if (o.json) out(JSON.stringify(info));
   else {
-    for (const [k, v] of Object.entries(info)) out(`${k.padEnd(11)} ${v ?? '(off)'}`);
+    for (const [k, v] of Object.entries(info)) out(`${k.padEnd(13)} ${v ?? '(off)'}`);
     out('simulator running; Ctrl-C to stop');
   }
   try {
@@ -112,5 +146,7 @@ export function registerSimCommands(program: Command, deps: SimCommandDeps = {})
     .option('--start <iso>', 'start time for --clock manual')
     .option('--balance <dollars>', 'starting balance per account, e.g. 1000.00')
     .option('--json', 'print connection info as JSON')
+    .option('--config <path>', 'config file whose database.dir holds the local key (default ./kalshi-autopilot.config.json)')
+    .option('--no-local-key', 'do not make/register the local simulator key (<database.dir>/sim-key)')
     .action(async (o: SimCommandOptions) => runSim(o, deps));
 }

@@ -6,6 +6,7 @@ import { registerReadCommands } from '../../src/cli/read-commands';
 import { KalshiClient } from '../../src/venues/kalshi';
 import { safeErrorMessage } from '../../src/observability/redact';
 import { fakeFetch, fixtureText, jsonResponse, meta, testKeys, KEY_ID } from '../venues/kalshi/helpers';
+import { tempDir } from '../helpers/lane';
 
 const LEP = 'KXWTACHALLENGERMATCH-26JUN11JIMLEP-LEP';
 let server: Server;
@@ -43,12 +44,14 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 beforeEach(() => (seen.length = 0));
 
+// No config file and no local simulator key here: every default is the built-in one.
+const cwd = tempDir('kap-read-');
 const CREDS = { KALSHI_API_KEY_ID: KEY_ID, KALSHI_PRIVATE_KEY: testKeys().pkcs1.replace(/\n/g, '\\n') };
 
 async function run(args: string[], env: NodeJS.ProcessEnv = CREDS): Promise<string> {
   let out = '';
   const program = new Command('kalshi-autopilot').exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
-  registerReadCommands(program, { env, out: (s) => (out += s) });
+  registerReadCommands(program, { env, cwd, out: (s) => (out += s) });
   await program.parseAsync(['node', 'kalshi-autopilot', ...args]);
   return out;
 }
@@ -121,28 +124,28 @@ describe('read commands against a loopback server serving recorded fixtures', ()
     expect(await run(['exchange-status', ...sim()])).toMatch(/^EXCHANGE ACTIVE {2}TRADING ACTIVE {2}RESUME {2}CLOCK SKEW\ntrue {13}true {12}- {7}-?\d+ ms\n$/);
   });
 
-  it('missing --env is an error naming the flag (no default to prod)', async () => {
-    await expect(run(['markets', '--kalshi-base-url', base])).rejects.toThrow(/--env/);
-    expect(seen).toHaveLength(0);
+  it("without --env the env is the config's (default sim), never a silent prod", async () => {
+    expect(JSON.parse(await run(['markets', '--kalshi-base-url', base, '--json']))).toHaveLength(15);
+    expect(seen).toHaveLength(3);
   });
 
   it('portfolio commands without credentials fail before any request, naming the env vars', async () => {
-    await expect(run(['positions', ...sim()], {})).rejects.toThrow('positions needs Kalshi credentials: set KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY or KALSHI_PRIVATE_KEY_FILE');
+    await expect(run(['positions', ...sim()], {})).rejects.toThrow('positions needs Kalshi credentials: on env sim, start the simulator with `kalshi-autopilot up` or `kalshi-autopilot sim`');
+    await expect(run(['positions', '--env', 'demo'], {})).rejects.toThrow('positions needs Kalshi credentials for demo: set KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY or KALSHI_PRIVATE_KEY_FILE');
     await expect(run(['balance', ...sim()], { KALSHI_API_KEY_ID: KEY_ID })).rejects.toThrow(/neither KALSHI_PRIVATE_KEY nor KALSHI_PRIVATE_KEY_FILE/);
     expect(seen).toHaveLength(0);
     // Public reads work without credentials.
     expect(JSON.parse(await run(['exchange-status', ...sim(), '--json'], {})).trading_active).toBe(true);
   });
 
-  it('env/host mismatch and sim without URL are refused', async () => {
+  it('env/host mismatch is refused', async () => {
     await expect(run(['markets', '--env', 'demo', '--kalshi-base-url', base])).rejects.toThrow(/env demo requires https, got http:\/\/127.0.0.1/);
-    await expect(run(['markets', '--env', 'sim'])).rejects.toThrow(/sim has no default host/);
     await expect(run(['markets', '--env', 'prod', '--kalshi-base-url', 'https://external-api.demo.kalshi.co'])).rejects.toThrow(/demo host/);
     expect(seen).toHaveLength(0);
   });
 
-  it('exchange errors propagate as typed errors', async () => {
-    await expect(run(['orderbook', 'UNKNOWN', ...sim()])).rejects.toThrow('not found');
+  it('an unknown ticker is named, with the command that lists the real ones', async () => {
+    await expect(run(['orderbook', 'UNKNOWN', ...sim()])).rejects.toThrow(`no market UNKNOWN on sim at ${new URL(base).host} (HTTP 404 not_found): list the tickers with \`kalshi-autopilot markets --env sim --kalshi-base-url ${base}\``);
   });
 
   /** The commands with a client whose every response is `answer` (no retries). */

@@ -33,6 +33,7 @@ test('`sim` runs until stopped, prints its base URL, loads keys from a directory
   let balance: any;
   const program = new Command().exitOverride();
   registerSimCommands(program, {
+    cwd: dir, // the local simulator key goes to <dir>/data/sim-key, never into the repository
     out: (t) => lines.push(t),
     logger: silentLogger(),
     stopSignal: async (sim) => {
@@ -43,7 +44,7 @@ test('`sim` runs until stopped, prints its base URL, loads keys from a directory
   });
   await program.parseAsync(['node', 'x', 'sim', '--port', '0', '--keys', dir, '--json', '--balance', '250.00']);
   const info = JSON.parse(lines[0]);
-  expect(info).toMatchObject({ clock: 'wall', seed: 1, keys_loaded: 1, admin_url: null });
+  expect(info).toMatchObject({ clock: 'wall', seed: 1, keys_loaded: 1, admin_url: null, local_key_dir: join(dir, 'data', 'sim-key') });
   expect(JSON.stringify(info)).not.toContain('cli-key'); // key ids are never printed
   expect(info.base_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/trade-api\/v2$/);
   expect(balance).toMatchObject({ balance: 25000, balance_dollars: '250.0000' });
