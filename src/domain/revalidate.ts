@@ -22,14 +22,14 @@
  *
  * Exits (action sell, reduce-only) mirror this against the held side's BID (YES: best YES bid; NO: best NO bid):
  *   drift |bid − decided| > max_price_drift; slippage decided − bid > max_submit_slippage (receiving less);
- *   edge  (count·(bid − fair) − saleFee) / count < min_edge_at_execution, where saleFee is what the balance gives up
- *         on a one-fill taker sale: the trade fee plus the cent flooring of the proceeds;
+ *   edge  (count·(bid − fair) − saleFee) / count < min_edge_at_execution, where saleFee (exits.ts) is what the balance
+ *         gives up on a one-fill taker sale: the trade fee plus the cent flooring of the proceeds;
  *   limit the bid, never below fair + min_edge_at_execution + fee/contract, ceiled to the grid.
  */
-import { BALANCE_STEP, takerFee } from './fees';
 import { orderFee, netEdgePerContract, DEFAULT_FEE_MULTIPLIER_PPM } from './edge';
 import { Centis, CENTIS_PER_CONTRACT, complement, formatCount, formatDollarsExact, isTradablePrice, Micros } from './fixed';
-import { ceilDiv, floorDiv, toSafeNumber as safe } from './int';
+import { ceilDiv, toSafeNumber as safe } from './int';
+import { saleEdgePerContract, saleFee } from './exits';
 import { REASON } from './reason-codes';
 import { ceilToGrid, floorToGrid, isOnGridFor, PriceRange } from './tick-grid';
 import type { Action, Side } from './trading-types';
@@ -136,25 +136,9 @@ export function ceilToGridFor(side: Side, price: Micros, ranges: readonly PriceR
   return yes === null ? null : complement(yes);
 }
 
-/**
- * What the balance gives up on a one-fill taker SALE of `count` at `price`: proceeds − floor_step(proceeds − trade
- * fee), rounded up to the micro (1 @ 0.52: trade fee 0.0175, received floor(0.5025) = 0.50, so 0.02).
- */
-export function saleFeeMicros(count: Centis, price: Micros, multiplierPpm = DEFAULT_FEE_MULTIPLIER_PPM, balanceStep: Micros = BALANCE_STEP): Micros {
-  checkInt(count, 'count', 0);
-  if (count === 0) return 0;
-  const proceeds = BigInt(price) * BigInt(count); // micro·centis
-  const afterFee = proceeds - BigInt(takerFee(count, price, multiplierPpm)) * C100;
-  const unit = BigInt(balanceStep) * C100;
-  return safe(ceilDiv(proceeds - floorDiv(afterFee, unit) * unit, C100), 'sale fee');
-}
-
-/** Per contract, floored: (count·(price − fair) − saleFee) / count. */
-export function saleEdgePerContractMicros(count: Centis, fair: Micros, price: Micros, multiplierPpm = DEFAULT_FEE_MULTIPLIER_PPM): Micros {
-  checkInt(count, 'count', 1);
-  const fee = BigInt(saleFeeMicros(count, price, multiplierPpm));
-  return safe(floorDiv(BigInt(count) * BigInt(price - fair) - fee * C100, BigInt(count)), 'sale edge');
-}
+/** The sale fee and edge of exits.ts (one definition): what a one-fill taker sale gives up, and its edge per contract. */
+export const saleFeeMicros = saleFee;
+export const saleEdgePerContractMicros = saleEdgePerContract;
 
 /** fee·100/count rounded up: the fee each contract carries (micros). */
 function feePerContractCeil(fee: Micros, count: Centis): Micros {
