@@ -10,7 +10,7 @@ import { ConfigError, formatIssues } from './config';
 import { DbLockError, DbModeError } from './store';
 import { LaneWorkerRunningError } from './lane-pollers';
 import { safeErrorMessage } from './observability/redact';
-import { registerLaneCommands } from './cli/lane-commands';
+import { LaneAlreadyRunningError, registerLaneCommands } from './cli/lane-commands';
 import { NonInteractiveError } from './cli/init-wizard';
 import { UsageError } from './cli/usage-error';
 import { registerConfigCommands } from './cli/config-commands';
@@ -39,6 +39,7 @@ export function exitCodeFor(err: unknown): number {
   if (err instanceof ConfigError || err instanceof UsageError) return 2;
   if (err instanceof DbModeError || err instanceof DbLockError || err instanceof NonInteractiveError) return 3;
   if (err instanceof LaneWorkerRunningError) return 3;
+  if (err instanceof LaneAlreadyRunningError) return 3;
   return 1;
 }
 

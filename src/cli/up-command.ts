@@ -9,6 +9,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createLogger } from '../observability/logger';
 import { installTemporalRuntimeLogging } from '../observability/temporal-runtime';
 import { startSimulator } from '../sim';
+import { ensureSimKey, simKeyDir } from './sim-key';
 import { createLaneWorker, LaneWorker, runUntilSignalled } from '../worker';
 import { WORKFLOW_TYPE } from '../workflows/definitions';
 import { addLaneOptions, bannerLines, cycleInputFor, LaneCliOptions, laneWorkerOptions, PreparedLane, prepareLane } from './lane';
@@ -32,7 +33,9 @@ export function registerUpCommand(program: Command): void {
       // configured base URL. The simulator's address is a runtime fact, not config: it never changes the config hash.
       const lane = prepareLane(o);
       const needSim = lane.ctx.env === 'sim' && lane.ctx.kalshiBaseUrl === null;
-      const sim = needSim ? await startSimulator({ port: o.simPort ?? 8787, clock: { mode: 'wall' } }) : null;
+      // Its local key (made once under <database.dir>/sim-key) is registered, so `balance` etc. work with no credentials.
+      const simKey = needSim ? ensureSimKey(simKeyDir(lane.ctx.config.database.dir)) : null;
+      const sim = needSim ? await startSimulator({ port: o.simPort ?? 8787, clock: { mode: 'wall' }, keys: simKey ? [{ keyId: simKey.keyId, publicKeyPem: simKey.publicKeyPem }] : [] }) : null;
       try {
         const logger = createLogger({ level: lane.ctx.config.observability.log_level });
         installTemporalRuntimeLogging(logger);

@@ -80,8 +80,8 @@ describe('lane commands (real CLI, real Temporal)', () => {
     expect(started).toMatchObject({ workflowId: 'kalshi-autopilot-sim-dry-run', taskQueue: 'kalshi-autopilot-sim-dry-run', mode: 'dry-run', env: 'sim' });
 
     const second = await cli(['start']);
-    expect(second.code).toBe(1);
-    expect(second.stderr).toMatch(/lane kalshi-autopilot-sim-dry-run is already running: a second start is refused/);
+    expect(second.code).toBe(3); // refused for safety
+    expect(second.stderr).toMatch(/lane kalshi-autopilot-sim-dry-run is already running \(run [0-9a-f-]{36}, started [^)]*\): a second start is refused/);
   });
 
   it('status reports the workflow and the DB, and never a secret', async () => {
