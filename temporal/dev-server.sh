@@ -8,6 +8,7 @@
 #   namespace default
 #   DB        data/temporal/temporal.db       log  data/temporal/dev-server.log
 #   pid file  data/temporal/dev-server.pid    (the server runs in its own process group; pid = group id)
+#   search attributes KapLane, KapMode, KapEnv, KapStatus (Keyword): the Web UI's lane filters (README)
 #
 #   start   no-op if a server already answers at the address; else starts one in the background and waits
 #           (at most $TEMPORAL_START_TIMEOUT seconds, default 60) until the cluster is healthy and the namespace
@@ -144,6 +145,8 @@ do_start() {
       --db-filename "$DB" --namespace "$NAMESPACE" \
       --log-format pretty --log-level warn \
       --dynamic-config-value frontend.enableServerVersionCheck=false \
+      --search-attribute KapLane=Keyword --search-attribute KapMode=Keyword \
+      --search-attribute KapEnv=Keyword --search-attribute KapStatus=Keyword \
       "${extra[@]}" \
       < /dev/null >> "$LOG" 2>&1 &
     disown $! 2> /dev/null || true

@@ -21,8 +21,10 @@ import {
   setCurrentDetails,
   setHandler,
   sleep,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { Activities } from '../activities/types';
 import {
   applyKillSwitchSignal,
@@ -76,6 +78,9 @@ const acts = activityProxies();
 const PATCH_KILL_SWITCH_FAILS_CLOSED = 'kill-switch-signal-fails-closed';
 const PATCH_PERSIST_UNTIL_CLEAN = 'persist-until-clean-at-stop';
 const PATCH_TRADING_PIPELINE = 'trading-pipeline-v1';
+const PATCH_STATUS_SEARCH_ATTRIBUTE = 'status-search-attribute-v1';
+/** Same key as start-metadata.ts (client side): set at start only when the namespace has it registered. */
+const KAP_STATUS = defineSearchAttributeKey('KapStatus', SearchAttributeType.KEYWORD);
 /** A run that cannot persist its control state at the end fails after this many attempts instead of completing. */
 const STOP_PERSIST_ATTEMPTS = 8;
 
@@ -182,8 +187,18 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
     stoppedBy: stopRequested,
   });
   setHandler(statusQuery, status);
+  // The Web UI list's KapStatus column/filter follows the status word. Only a run started with the key (registered on
+  // its namespace) upserts it: an unregistered key would fail the workflow task on every attempt.
+  let shownStatus: string | null = (info.typedSearchAttributes?.get(KAP_STATUS) as string | undefined) ?? null;
+  const syncStatusAttribute = () => {
+    const word = statusWordFor(control);
+    if (shownStatus === null || word === shownStatus || !patched(PATCH_STATUS_SEARCH_ATTRIBUTE)) return;
+    upsertSearchAttributes([{ key: KAP_STATUS, value: word }]);
+    shownStatus = word;
+  };
   /** The Web UI's current details (not a command: replay-safe). */
-  const showDetails = (stopped?: string | null) =>
+  const showDetails = (stopped?: string | null) => {
+    syncStatusAttribute();
     setCurrentDetails(
       currentDetailsLine({
         cycle,
@@ -195,6 +210,7 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
         stopped,
       }),
     );
+  };
 
   const controlDirty = () => !sameControl(control, persisted);
   /** The error type of the last failed persist (null after a success). */

@@ -3,7 +3,10 @@
 /**
  * Records workflow histories for the replay test (test/workflows/replay.test.ts).
  *
- *   npm run build && node test/tools/record-histories.js
+ *   npm run build && node test/tools/record-histories.js [suffix]
+ *
+ * The files are named <date>-trading-cycle[-<suffix>]-run<n>.json; give a suffix (argv or HISTORY_SUFFIX) when files of
+ * the same date already exist (never overwrite a recorded history).
  *
  * Run it when the workflow changes on purpose (and commit the new files next to the old ones: old histories must
  * keep replaying, which is the point — a redeploy mid-week must not break a running workflow). Uses the project's
@@ -33,7 +36,9 @@ async function main() {
     server: { executable: { type: 'existing-path', path: path.join(root, '.temporal/bin/temporal-test-server') } },
   });
   const outDir = path.join(root, 'test/fixtures/histories');
-  const stamp = new Date().toISOString().slice(0, 10);
+  const suffix = process.argv[2] || process.env.HISTORY_SUFFIX || '';
+  if (suffix && !/^[a-z0-9-]+$/.test(suffix)) throw new Error(`suffix must be lower-case letters, digits or dashes: ${suffix}`);
+  const stamp = new Date().toISOString().slice(0, 10) + (suffix ? `-${suffix}` : '');
   // The trading pipeline runs against a loopback simulator whose clock follows the workflow's logical clock.
   const sim = await startSimulator({ admin: true, rateLimit: false, clock: { mode: 'manual', startMs: Date.now() - 60_000 } });
   try {
@@ -71,6 +76,11 @@ async function main() {
       await latest().signal(defs.killSwitchSignal, { engaged: true, reason: 'recorded', cancelResting: false });
       await env.sleep('10 seconds');
       await latest().signal(defs.killSwitchSignal, { engaged: false });
+      if (defs.stopSignal) {
+        // The last run ends by the graceful stop (recorded since it exists) after one more cycle.
+        await env.sleep('700 seconds');
+        await latest().signal(defs.stopSignal, { reason: 'recorded stop', cancelResting: false });
+      }
       await latest().result();
       // Every run of the chain (continue-as-new makes several).
       const runIds = [];
@@ -84,7 +94,8 @@ async function main() {
           'workflow', 'show', '--workflow-id', lane.lane, '--run-id', runId, '--address', env.address, '--output', 'json',
         ]).toString();
         const hist = JSON.parse(json);
-        const file = path.join(outDir, `${stamp}-trading-cycle-run${i + 1}.json`);
+        const file = path.join(outDir, `${stamp.slice(0, 10)}-trading-cycle${stamp.slice(10)}-run${i + 1}.json`);
+        if (fs.existsSync(file)) throw new Error(`${file} exists: give a name suffix (node test/tools/record-histories.js <suffix>)`);
         fs.writeFileSync(file, JSON.stringify({ workflowId: lane.lane, history: hist }) + '\n');
         process.stdout.write(`recorded ${file} (${d.status.name})\n`);
         const last = hist.events[hist.events.length - 1];

@@ -233,3 +233,45 @@ describe('stop signal', () => {
     expect(withLaneStore(lw.dbPath, (db) => db.control.read()?.killSwitch)).toMatchObject({ engaged: true, reason: 'stop and halt' });
   });
 });
+
+describe('search attributes on a dev server that has them registered', () => {
+  it('the start sets KapLane/KapMode/KapEnv/KapStatus with the static summary; the workflow keeps KapStatus current', async () => {
+    const { createLocalEnv } = await import('../helpers/temporal');
+    const { laneStartMetadata, SEARCH_ATTRIBUTES } = await import('../../src/workflows/start-metadata');
+    const dev = await createLocalEnv({ server: { searchAttributes: Object.values(SEARCH_ATTRIBUTES) } });
+    try {
+      const id = testIdentity();
+      const lw = await startLaneWorker(dev, bundle, id);
+      await lw.worker.runUntil(async () => {
+        const input = cycleInput(id, { cycleIntervalSeconds: 3600 });
+        const meta = await laneStartMetadata(dev.client, input);
+        expect(meta.staticSummary).toBe('sim · dry-run · series=KXTEST · every 1 h');
+        const h = await dev.client.workflow.start(WORKFLOW_TYPE, { taskQueue: id.lane, workflowId: id.lane, args: [input], ...meta });
+        const until = async (pred: () => Promise<boolean>) => {
+          for (let i = 0; i < 100 && !(await pred()); i++) await new Promise((r) => setTimeout(r, 200));
+        };
+        await until(async () => (await h.query(statusQuery)).phase === 'waiting');
+        await h.signal(killSwitchSignal, { engaged: true, reason: 'ui' });
+        const status = async () => (await h.describe()).typedSearchAttributes.get(SEARCH_ATTRIBUTES.status);
+        await until(async () => (await status()) === 'killed');
+        const d = await h.describe();
+        expect(d.typedSearchAttributes.get(SEARCH_ATTRIBUTES.status)).toBe('killed');
+        expect(d.typedSearchAttributes.get(SEARCH_ATTRIBUTES.lane)).toBe(id.lane);
+        expect(d.typedSearchAttributes.get(SEARCH_ATTRIBUTES.mode)).toBe('dry-run');
+        expect(d.typedSearchAttributes.get(SEARCH_ATTRIBUTES.env)).toBe('sim');
+        expect(await d.staticSummary()).toBe('sim · dry-run · series=KXTEST · every 1 h');
+        await h.signal(stopSignal, { reason: 'test done' });
+        await h.result();
+      });
+    } finally {
+      await dev.teardown();
+    }
+  }, 120_000);
+
+  it('a namespace without them: the start sets no search attribute (and never fails)', async () => {
+    const { laneStartMetadata } = await import('../../src/workflows/start-metadata');
+    const meta = await laneStartMetadata(env.client, cycleInput(testIdentity()));
+    expect(meta.typedSearchAttributes).toBeUndefined();
+    expect(meta.staticDetails).toContain('- signals: killSwitch, pause, resume, clearHalt, stop · query: status');
+  });
+});
