@@ -109,7 +109,7 @@ export async function readWorkflowSide(lane: LaneTarget, o: { config?: string; t
       out.workflowState = { status: STATUS_NAMES[d.status.name] ?? 'unknown', closedAt: d.closeTime ? d.closeTime.toISOString() : null, runId: d.runId };
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
-        return fail('workflow_not_found', `workflow not running: no workflow ${lane.lane} at ${addr}; start it with \`kalshi-autopilot start ${flags}\` (and a worker) or \`kalshi-autopilot up ${flags}\``);
+        return fail('workflow_not_found', `not running: no workflow ${lane.lane} at ${addr}; start it with \`kalshi-autopilot start ${flags}\` (and a worker) or \`kalshi-autopilot up ${flags}\``);
       }
       if (isDeadline(err)) return fail('server_unreachable', `Temporal server at ${addr} did not answer within ${DESCRIBE_TIMEOUT_MS / 1000} s`);
       return fail('temporal_error', `Temporal error at ${addr}: ${safeErrorMessage(err)}`);

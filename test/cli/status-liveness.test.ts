@@ -105,7 +105,8 @@ describe('status tells the server, the workflow and the worker apart (real CLI, 
   it('no workflow yet: names start and up', async () => {
     const r = await cli(['status']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`workflow: workflow not running: no workflow ${LANE} at ${address}; start it with \`kalshi-autopilot start ${fl()}\``);
+    expect(r.stdout).toContain(`workflow: not running: no workflow ${LANE} at ${address}; start it with \`kalshi-autopilot start ${fl()}\``);
+    expect(r.stdout).not.toMatch(/workflow workflow/);
     expect(r.stdout).toContain(`\`kalshi-autopilot up ${fl()}\``);
   });
 
