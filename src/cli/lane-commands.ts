@@ -11,6 +11,7 @@ import { installTemporalRuntimeLogging } from '../observability/temporal-runtime
 import { backupDatabase } from '../store';
 import { createLaneWorker, runUntilSignalled } from '../worker';
 import { pauseSignal, resumeSignal, WORKFLOW_TYPE } from '../workflows/definitions';
+import { laneStartMetadata } from '../workflows/start-metadata';
 import { addLaneOptions, bannerLines, cycleInputFor, LaneCliOptions, LaneTarget, laneTarget, laneWorkerOptions, prepareLane } from './lane';
 import { runInitWizard } from './init-wizard';
 import { registerKillSwitchCommand } from './kill-switch-command';
@@ -134,6 +135,8 @@ async function startLane(o: LaneCliOptions & { once?: boolean; maxCycles?: numbe
       workflowId: lane.ctx.lane,
       taskQueue: lane.ctx.lane,
       args: [input],
+      // Web UI: static summary/details, and the KapLane/KapMode/KapEnv/KapStatus search attributes when registered.
+      ...(await laneStartMetadata(client, input)),
     });
     const out = { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, taskQueue: lane.ctx.lane, mode: lane.ctx.mode, env: lane.ctx.env };
     process.stdout.write(o.json ? `${JSON.stringify(out)}\n` : `started ${out.workflowId} (run ${out.runId}); run \`kalshi-autopilot worker\` with the same flags to execute it\n`);

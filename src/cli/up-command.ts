@@ -12,6 +12,7 @@ import { startSimulator } from '../sim';
 import { ensureSimKey, simKeyDir } from './sim-key';
 import { createLaneWorker, LaneWorker, runUntilSignalled } from '../worker';
 import { WORKFLOW_TYPE } from '../workflows/definitions';
+import { laneStartMetadata } from '../workflows/start-metadata';
 import { addLaneOptions, bannerLines, cycleInputFor, LaneCliOptions, laneWorkerOptions, PreparedLane, prepareLane } from './lane';
 
 interface UpOptions extends LaneCliOptions {
@@ -75,7 +76,8 @@ async function startOrAttach(lane: PreparedLane): Promise<void> {
     const client = new Client({ connection: conn, namespace: lane.temporal.namespace });
     const input = cycleInputFor(lane);
     try {
-      await client.workflow.start(WORKFLOW_TYPE, { workflowId: lane.ctx.lane, taskQueue: lane.ctx.lane, args: [input] });
+      // Web UI: static summary/details, and the KapLane/KapMode/KapEnv/KapStatus search attributes when registered.
+      await client.workflow.start(WORKFLOW_TYPE, { workflowId: lane.ctx.lane, taskQueue: lane.ctx.lane, args: [input], ...(await laneStartMetadata(client, input)) });
       process.stderr.write(`  started workflow ${lane.ctx.lane}\n`);
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
