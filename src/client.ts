@@ -3,7 +3,8 @@
  * failures into a clear message on stderr (secrets scrubbed) and a non-zero exit code.
  *
  * Exit codes: 0 ok; 1 runtime failure; 2 invalid config, flags or arguments; 3 refused for safety (DB of another
- * lane, worker lock held, another live worker polls the lane, non-interactive prompt).
+ * lane, worker lock held, another live worker polls the lane, non-interactive prompt, a worker of another config than
+ * the running workflow's, a restart while an old worker still polls).
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError, formatIssues } from './config';
@@ -15,6 +16,7 @@ import { NonInteractiveError } from './cli/init-wizard';
 import { UsageError } from './cli/usage-error';
 import { registerConfigCommands } from './cli/config-commands';
 import { registerUpCommand } from './cli/up-command';
+import { LaneRefusedError, registerStopCommands } from './cli/stop-command';
 import { registerReadCommands } from './cli/read-commands';
 import { registerSimCommands } from './cli/sim-command';
 import { registerDecisionsCommand } from './cli/decisions-command';
@@ -29,6 +31,7 @@ export function buildProgram(): Command {
   registerDecisionsCommand(program);
   registerResetPaperCommand(program);
   registerUpCommand(program);
+  registerStopCommands(program);
   registerConfigCommands(program);
   registerReadCommands(program);
   registerSimCommands(program);
@@ -38,7 +41,7 @@ export function buildProgram(): Command {
 export function exitCodeFor(err: unknown): number {
   if (err instanceof ConfigError || err instanceof UsageError) return 2;
   if (err instanceof DbModeError || err instanceof DbLockError || err instanceof NonInteractiveError) return 3;
-  if (err instanceof LaneWorkerRunningError) return 3;
+  if (err instanceof LaneWorkerRunningError || err instanceof LaneRefusedError) return 3;
   if (err instanceof LaneAlreadyRunningError) return 3;
   return 1;
 }

@@ -115,12 +115,27 @@ export async function createLaneWorker(opts: LaneWorkerOptions): Promise<LaneWor
   }
 }
 
+/** What runUntilSignalled tells the operator besides the logs (human lines on stderr). */
+export interface RunUntilSignalledOptions {
+  /** Written to stderr when a signal stopped the worker (default STOPPED_BY_SIGNAL_LINE). */
+  stoppedLine?: string;
+  /** Called once the worker polls. */
+  onPolling?: () => void;
+  /** Where the human lines go (default stderr). */
+  say?: (line: string) => void;
+}
+
+/** What Ctrl-C (SIGINT) or SIGTERM did, and did not do (issue 10 item 9). */
+export const STOPPED_BY_SIGNAL_LINE = 'worker stopped; the workflow waits in Temporal; `up` re-attaches';
+
 /**
  * Create and run a lane worker until SIGINT/SIGTERM. The handlers are installed *before* the worker is created
  * (bundling takes seconds), so a signal during start-up also ends cleanly: the lock is released, exit code 0.
- * A second signal forces the exit.
+ * A second signal forces the exit. A signal-stopped worker says so on stderr in one line (what happened to the
+ * workflow, and how to resume), whatever the log format.
  */
-export async function runUntilSignalled(create: () => Promise<LaneWorker>, logger: Logger): Promise<void> {
+export async function runUntilSignalled(create: () => Promise<LaneWorker>, logger: Logger, opts: RunUntilSignalledOptions = {}): Promise<void> {
+  const say = opts.say ?? ((line: string) => void process.stderr.write(`${line}\n`));
   let lw: LaneWorker | null = null;
   let signals = 0;
   const handler = (sig: NodeJS.Signals) => {
@@ -139,8 +154,12 @@ export async function runUntilSignalled(create: () => Promise<LaneWorker>, logge
     const running = lw.run();
     // Stopped during start-up: run() was needed to release the native worker; shut it down at once.
     if (signals > 0) lw.shutdown();
-    else logger.info({ taskQueue: lw.worker.options.taskQueue }, 'worker polling');
+    else {
+      logger.info({ taskQueue: lw.worker.options.taskQueue }, 'worker polling');
+      opts.onPolling?.();
+    }
     await running;
+    if (signals > 0) say(opts.stoppedLine ?? STOPPED_BY_SIGNAL_LINE);
   } finally {
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);

@@ -4,16 +4,14 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ConfigError, formatIssues } from '../config';
 import { safeErrorMessage } from '../observability/redact';
-import { NativeConnection } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
-import { createLogger } from '../observability/logger';
-import { installTemporalRuntimeLogging } from '../observability/temporal-runtime';
 import { backupDatabase } from '../store';
-import { createLaneWorker, runUntilSignalled } from '../worker';
 import { pauseSignal, resumeSignal, WORKFLOW_TYPE } from '../workflows/definitions';
 import { laneStartMetadata } from '../workflows/start-metadata';
 import { addLaneOptions, bannerLines, cycleInputFor, LaneCliOptions, LaneTarget, laneTarget, laneWorkerOptions, prepareLane } from './lane';
 import { runInitWizard } from './init-wizard';
+import { logFormatOption, runLaneProcess } from './up-command';
+import type { LogFormat } from '../observability/log-output';
 import { registerKillSwitchCommand } from './kill-switch-command';
 import { openExistingLaneStore } from './lane-db';
 import { connectClient, signalLane, TemporalUnreachableError } from './temporal-client';
@@ -31,18 +29,12 @@ function positiveInt(flag: string) {
 export function registerLaneCommands(program: Command): void {
   addLaneOptions(
     program.command('worker').description('run the worker of a lane (polls task queue kalshi-autopilot-<env>-<mode>)'),
-  ).action(async (o: LaneCliOptions) => {
-    const lane = prepareLane(o);
-    const logger = createLogger({ level: lane.ctx.config.observability.log_level });
-    installTemporalRuntimeLogging(logger);
-    for (const line of bannerLines(lane)) process.stderr.write(`${line}\n`);
-    const connection = await NativeConnection.connect({ address: lane.temporal.address });
-    try {
-      await runUntilSignalled(() => createLaneWorker(laneWorkerOptions(lane, logger, connection)), logger);
-    } finally {
-      await connection.close();
-    }
-  });
+  )
+    .addOption(logFormatOption())
+    .action(async (o: LaneCliOptions & { logFormat?: LogFormat }) => {
+      // Logs, banner, the config-hash check against the running workflow, Ctrl-C: shared with `up` (src/cli/up-command.ts).
+      await runLaneProcess(prepareLane(o), o, 'worker');
+    });
 
   addLaneOptions(program.command('start').description('start the lane workflow (refused if it is already running)'))
     .option('--once', 'run exactly one cycle, then complete')

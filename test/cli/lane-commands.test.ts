@@ -212,6 +212,7 @@ describe('lane commands (real CLI, real Temporal)', () => {
     });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (stderr += d.toString())); // JSON logs: stdout when not a TTY
     const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
     for (let i = 0; i < 600 && !/worker polling/.test(stderr); i++) await new Promise((r) => setTimeout(r, 100));
     expect(stderr).toMatch(/kalshi-autopilot worker: mode=live env=sim db=.*kalshi-autopilot-sim-live\.sqlite scope=series=KXHIGHNY/);
@@ -220,6 +221,7 @@ describe('lane commands (real CLI, real Temporal)', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stderr).toMatch(/shutting down worker/);
+    expect(stderr).toContain('worker stopped; the workflow waits in Temporal; `up` re-attaches\n');
     // The lock went with it: the DB can be locked again at once.
     openStore({ path: path.join(own, 'data/kalshi-autopilot-sim-live.sqlite'), mode: 'live', env: 'sim', lock: true }).close();
   });
@@ -235,6 +237,7 @@ describe('lane commands (real CLI, real Temporal)', () => {
     });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (stderr += d.toString())); // JSON logs: stdout when not a TTY
     const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
     for (let i = 0; i < 300 && !/kalshi-autopilot worker: mode=live/.test(stderr); i++) await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGTERM'); // while it is still bundling the workflow code
@@ -251,6 +254,7 @@ describe('lane commands (real CLI, real Temporal)', () => {
     });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (stderr += d.toString())); // JSON logs: stdout when not a TTY
     const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
     for (let i = 0; i < 600 && !/worker polling/.test(stderr); i++) await new Promise((r) => setTimeout(r, 100));
     child.kill('SIGTERM');

@@ -39,6 +39,7 @@ function startWorker(cwd: string): RunningWorker {
   children.push(child);
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout!.on('data', (d: Buffer) => (stderr += d.toString())); // JSON logs: stdout when not a TTY
   const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
   return { child, identity: `${child.pid}@${os.hostname()}`, stderr: () => stderr, exited };
 }
@@ -77,14 +78,14 @@ describe('one live worker per lane (describeTaskQueue)', () => {
     const w2 = await runCli(workerArgs(), { cwd: dirB, timeoutMs: 30_000 });
     expect(w2.timedOut).toBe(false);
     expect(w2.code).toBe(3);
-    expect(w2.stderr).toContain(`kalshi-autopilot worker: mode=dry-run env=sim db=${path.join(dirB, 'data', `${LANE}.sqlite`)}`);
+    expect(w2.stdout).toContain(`kalshi-autopilot worker: mode=dry-run env=sim db=${path.join(dirB, 'data', `${LANE}.sqlite`)}`);
     expect(w2.stderr).toContain(
       `kalshi-autopilot: another worker is polling lane ${LANE} (task queue ${LANE}, namespace default): only one worker may run a lane`,
     );
     expect(w2.stderr).toMatch(
       new RegExp(`${w1.identity.replace(/[.]/g, '\\.')}: a running process on this host \\(pid ${w1.child.pid}\\), last poll \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z \\(\\d+ s ago\\)\\. Stop that worker first`),
     );
-    expect(w2.stderr).not.toMatch(/worker polling/);
+    expect(w2.stdout + w2.stderr).not.toMatch(/worker polling/);
     expect(w1.child.exitCode).toBeNull(); // the first worker is untouched
 
     // A crash: the dead worker stays listed by Temporal, but its pid is gone, so a restart does not wait.
