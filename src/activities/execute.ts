@@ -7,7 +7,7 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Logger } from 'pino';
-import { ControlState, tradingBlockReason } from '../domain/control';
+import { ControlState, expireHalts, tradingBlockReason } from '../domain/control';
 import { normalizeReasonCode, REASON, reasonInfo } from '../domain/reason-codes';
 import { isMarketInAllowedScope } from '../domain/scope';
 import type { OrderIntent } from '../domain/trading-types';
@@ -55,8 +55,11 @@ export async function executePaper(
     logger,
   });
   for (const o of input.orders) {
-    // Fresh from the DB before every order: a kill switch or halt written a moment ago counts.
-    const control = store.control.read();
+    // Fresh from the DB before every order: a kill switch or halt written a moment ago counts. A halt whose expiry has
+    // passed on the logical clock no longer counts (the workflow lifts it at the cycle's start but writes the DB only
+    // after the cycle: without this, the first cycle after 00:00 UTC still refused every order as daily_loss_guard).
+    const row = store.control.read();
+    const control = row ? expireHalts(row, input.nowMs) : null;
     const blocked = control ? (o.intent.reduceOnly ? exitBlockReason(control) : tradingBlockReason(control)) : null;
     if (blocked) {
       refuse(o, blocked, o.intent.reduceOnly ? 'the lane DB refuses every order, exits too' : 'the lane DB refuses new orders');
