@@ -12,7 +12,7 @@ import { bundleWorkflowCode, WorkflowBundleWithSourceMap } from '@temporalio/wor
 import { createTimeSkippingEnv } from './helpers/temporal';
 import { cycleInput, startLaneWorker, testIdentity, withLaneStore } from './helpers/lane';
 import { simRunContext, simTradingDeps } from './helpers/trading';
-import { cycleRows, freshSim, quietBundlerLogger, seriesOf, startLane, tableCount, terminateQuietly } from './helpers/pipeline';
+import { cycleRows, freshSim, untilClosed, quietBundlerLogger, seriesOf, startLane, tableCount, terminateQuietly } from './helpers/pipeline';
 import { snapshot } from './domain/market-fixture';
 import { workflowsPath } from '../src/worker';
 import { assertValidForMode, ConfigError, emptySecrets } from '../src/config';
@@ -26,7 +26,6 @@ import { initialDrawdownState } from '../src/domain/drawdown';
 import { initialFailureCooldownState } from '../src/domain/failure-cooldown';
 import type { TradingDeps } from '../src/activities/trading-deps';
 import type { SimHandle } from '../src/sim';
-import type { TradingCycleResult } from '../src/workflows/definitions';
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
@@ -83,21 +82,19 @@ describe('live fails without scope when required', () => {
       expect(trading.settings.mode).toBe('live');
       const lw = await startLaneWorker(env, bundle, id, { trading });
       let scanAttempts: number[] = [];
-      const r = await lw.worker.runUntil(async () => {
+      await lw.worker.runUntil(async () => {
         const h = await startLane(env, cycleInput(id, { maxCycles: 2, cycleIntervalSeconds: 600 }));
         try {
-          const res = (await h.result()) as TradingCycleResult;
+          expect(await untilClosed(env, h)).toBe('COMPLETED');
           const events = (await h.fetchHistory()).events ?? [];
           const scanIds = new Set(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'scan').map((e) => String(e.eventId)));
           scanAttempts = events
             .filter((e) => e.activityTaskStartedEventAttributes && scanIds.has(String(e.activityTaskStartedEventAttributes.scheduledEventId)))
             .map((e) => e.activityTaskStartedEventAttributes!.attempt ?? 0);
-          return res;
         } finally {
           await terminateQuietly(h);
         }
       });
-      expect(r.cycles).toBe(2);
       const rows = cycleRows(lw.dbPath);
       // Every cycle says why: the scan refused (non-retryable: one attempt, no retry storm), stage named.
       expect(rows.map((x) => [x.cycle, x.outcome, x.summary.failedStage])).toEqual([
@@ -124,7 +121,7 @@ describe('out-of-scope opportunities are skipped', () => {
       await lw.worker.runUntil(async () => {
         const h = await startLane(env, cycleInput(id, { maxCycles: 1 }));
         try {
-          await h.result();
+          expect(await untilClosed(env, h)).toBe('COMPLETED');
         } finally {
           await terminateQuietly(h);
         }
@@ -163,7 +160,7 @@ describe('out-of-scope opportunities are skipped', () => {
       await lw.worker.runUntil(async () => {
         const h = await startLane(env, cycleInput(id, { maxCycles: 1 }));
         try {
-          await h.result();
+          expect(await untilClosed(env, h)).toBe('COMPLETED');
         } finally {
           await terminateQuietly(h);
         }
@@ -269,7 +266,7 @@ describe('out-of-scope signals are skipped even if generated, at both later chec
       await lw.worker.runUntil(async () => {
         const h = await startLane(env, cycleInput(id, { maxCycles: 1 }));
         try {
-          await h.result();
+          expect(await untilClosed(env, h)).toBe('COMPLETED');
         } finally {
           await terminateQuietly(h);
         }
@@ -318,7 +315,7 @@ describe('out-of-scope signals are skipped even if generated, at both later chec
       await lw.worker.runUntil(async () => {
         const h = await startLane(env, cycleInput(id, { maxCycles: 1 }));
         try {
-          await h.result();
+          expect(await untilClosed(env, h)).toBe('COMPLETED');
         } finally {
           await terminateQuietly(h);
         }

@@ -7,6 +7,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { bundleWorkflowCode } from '@temporalio/worker';
+import type { Duration } from '@temporalio/common';
 import type { SimHandle } from '../../src/sim';
 import { WORKFLOW_TYPE, type TradingCycleInput } from '../../src/workflows/definitions';
 import { startTestSim, type SimStartOptions } from './trading';
@@ -19,6 +20,21 @@ export const quietBundlerLogger = {
 export async function freshSim(env: TestWorkflowEnvironment, opts: SimStartOptions = {}): Promise<SimHandle> {
   const now = await env.currentTimeMs();
   return startTestSim({ clock: { mode: 'manual', startMs: now - 60_000 }, ...opts });
+}
+
+/**
+ * Wait, skipping time in small steps, until the workflow is no longer running. Use this instead of `handle.result()`:
+ * on the time-skipping test server, `result()` of a workflow that completes makes the server's clock jump ~10 years
+ * past the workflow's start (observed with temporal-test-server here), which leaves any simulator started earlier
+ * (forward-only market clock) with every market long closed.
+ */
+export async function untilClosed(env: TestWorkflowEnvironment, h: { describe(): Promise<{ status: { name: string } }> }, step: Duration = '1 second', maxSteps = 600): Promise<string> {
+  for (let i = 0; i < maxSteps; i += 1) {
+    const status = (await h.describe()).status.name;
+    if (status !== 'RUNNING') return status;
+    await env.sleep(step);
+  }
+  throw new Error(`the workflow still runs after ${maxSteps} × ${step}`);
 }
 
 export function startLane(env: TestWorkflowEnvironment, input: TradingCycleInput, workflowId = input.lane.lane) {
