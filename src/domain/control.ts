@@ -8,7 +8,7 @@
  * - Every refusal has a code, and `tradingBlockReason` returns it.
  */
 
-import { normalizeReasonCode, REASON } from './reason-codes';
+import { normalizeReasonCode, REASON, reasonInfo } from './reason-codes';
 
 export type ControlSource = 'signal' | 'cli' | 'env' | 'file' | 'db' | 'workflow';
 
@@ -194,4 +194,18 @@ export function sameControl(a: ControlState, b: ControlState): boolean {
   const k = (x: KillSwitchState) => [x.engaged, x.reason, x.source, x.atMs, x.cancelResting];
   const h = (x: LatchedHalt[]) => x.map((y) => [y.code, y.reason, y.atMs, y.expiresAtMs ?? null]);
   return a.paused === b.paused && JSON.stringify([k(a.killSwitch), h(a.latchedHalts)]) === JSON.stringify([k(b.killSwitch), h(b.latchedHalts)]);
+}
+
+/**
+ * Why even an exit (a reduce-only order) may not be placed right now: the first code that blocks all orders (the kill
+ * switch, an all-orders halt, an unregistered halt code); null when exits may go. Entry-only blocks (pause,
+ * reduce-only, the loss halts) let exits through.
+ */
+export function exitBlockReason(state: ControlState): string | null {
+  const codes = [
+    ...(state.killSwitch.engaged ? [REASON.kill_switch_guard as string] : []),
+    ...state.latchedHalts.map((h) => normalizeReasonCode(h.code)),
+    ...(state.paused ? [REASON.paused_guard as string] : []),
+  ];
+  return codes.find((c) => reasonInfo(c)?.blocks !== 'new_entries') ?? null;
 }

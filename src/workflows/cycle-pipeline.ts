@@ -9,7 +9,7 @@
 import { ActivityFailure, ApplicationFailure, type ActivityInterfaceFor } from '@temporalio/workflow';
 import type { Activities } from '../activities/types';
 import type { CycleRef } from '../activities/types';
-import { ControlState, latchHalt, tradingBlockReason } from '../domain/control';
+import { ControlState, exitBlockReason, latchHalt, tradingBlockReason } from '../domain/control';
 import { clientOrderId } from '../domain/order-id';
 import type { CycleSummary } from '../domain/trading-types';
 
@@ -55,7 +55,9 @@ export async function runPipeline(ctx: PipelineContext, s: CycleSummary): Promis
   const blocked = tradingBlockReason(ctx.control());
   const orders = d.intents
     .map((intent, index) => ({ clientOrderId: clientOrderId(ctx.firstRunId, cycle, index), intent }))
-    .filter((o) => blocked === null || o.intent.reduceOnly);
+    // Entries go only when nothing blocks; exits (reduce-only) also under entry-only blocks, never under the kill
+    // switch or an all-orders halt.
+    .filter((o) => blocked === null || (o.intent.reduceOnly && exitBlockReason(ctx.control()) === null));
   if (orders.length < d.intents.length && blocked) s.skipped[blocked] = (s.skipped[blocked] ?? 0) + d.intents.length - orders.length;
   if (orders.length > 0) {
     ctx.stage('execute');

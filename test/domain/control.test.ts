@@ -106,3 +106,17 @@ describe('issue 17: the kill switch fails closed and cancel-resting is OR-ed in'
     expect(restrictionsAdded(after, after).killSwitch.engaged).toBe(false);
   });
 });
+
+describe('exitBlockReason: what stops even a reduce-only exit', () => {
+  const { exitBlockReason: ebr, initialControlState: init, latchHalt: latch, setPaused: pause, applyKillSwitch: kill } = require('../../src/domain/control') as typeof import('../../src/domain/control');
+  it('entry-only blocks (pause, reduce-only, daily loss) let exits through', () => {
+    expect(ebr(init())).toBeNull();
+    expect(ebr(pause(init(), true))).toBeNull();
+    expect(ebr(latch(latch(init(), 'reduce_only_guard', 'op', 1), 'daily_loss_guard', 'loss', 1, 99))).toBeNull();
+  });
+  it('the kill switch, an all-orders halt behind an entry-only one, and an unknown halt code block exits', () => {
+    expect(ebr(kill(init(), { engaged: true }, 'signal', 1))).toBe('kill_switch_guard');
+    expect(ebr(latch(latch(init(), 'daily_loss_guard', 'loss', 1), 'lane_mismatch_guard', 'db', 1))).toBe('lane_mismatch_guard');
+    expect(ebr(latch(init(), 'made_up_guard', '?', 1))).toBe('made_up_guard');
+  });
+});
