@@ -33,7 +33,7 @@ describe('DB mode separation', () => {
     expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(s.db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(s.db.pragma('synchronous', { simple: true })).toBe(2);
-    expect(s.db.prepare('SELECT MAX(version) AS v FROM schema_version').get()).toEqual({ v: 4 });
+    expect(s.db.prepare('SELECT MAX(version) AS v FROM schema_version').get()).toEqual({ v: 5 });
     s.close();
     expect(readDbIdentity(dbPath)).toEqual({ mode: 'live', env: 'demo', liveUsed: true, foreign: false });
   });

@@ -26,6 +26,7 @@ import { scanMarkets } from './scan';
 import { decideOrders } from './decide';
 import { executePaper } from './execute';
 import { bookPaper } from './book';
+import { reconcileLane } from './reconcile';
 
 export type { TradingDeps, TradingSettings } from './trading-deps';
 
@@ -73,6 +74,12 @@ export function createActivities(deps: ActivityDeps): Activities {
     async execute(input) {
       guard(input);
       return executePaper(trading(), store, logger, input);
+    },
+    async reconcile(input) {
+      guard(input);
+      const t = trading();
+      if (t.settings.mode !== 'live') throw ApplicationFailure.nonRetryable('reconcile runs on live lanes only (a dry-run lane has no exchange account)', 'NotLive');
+      return reconcileLane({ store, venue: t.venue, logger }, input);
     },
     async book(input) {
       guard(input);

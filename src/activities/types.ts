@@ -8,8 +8,9 @@ import type { ScanResult } from './scan';
 import type { DecideOutcome } from './decide';
 import type { ExecuteOrder, ExecuteOutcome } from './execute';
 import type { BookOutcome } from './book';
+import type { ReconcileSummary } from './reconcile';
 
-export type { ScanResult, DecideOutcome, ExecuteOrder, ExecuteOutcome, BookOutcome };
+export type { ScanResult, DecideOutcome, ExecuteOrder, ExecuteOutcome, BookOutcome, ReconcileSummary };
 import type { LaneIdentity, StatusView } from '../workflows/definitions';
 
 /** What every activity input carries to prove it is for this worker: the lane identity and the pinned DB id. */
@@ -84,6 +85,8 @@ export interface ExecuteInput extends CycleRef {
 
 export interface Activities {
   beginCycle(input: BeginCycleInput): Promise<BeginCycleResult>;
+  /** Live lanes: journal, fills, positions, settlements and cash against the exchange (docs/reconciliation.md). */
+  reconcile(input: CycleRef): Promise<ReconcileSummary>;
   /** Fetch what the scope names; filter and scope-check (#1); store the scan. */
   scan(input: CycleRef): Promise<ScanResult>;
   /** Fair value → opportunities → sizing → risk guards → final scope (#2); decision records stored. */

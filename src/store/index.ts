@@ -10,6 +10,7 @@
  *   Store.decisions — DecisionStore (estimates and decision records per cycle)
  *   Store.paper    — PaperStore (paper orders, fills, positions, cash ledger; resetPaper)
  *   Store.journal  — JournalStore (live orders: pending before the send, outcomes, events; docs/journal.md)
+ *   Store.liveLedger — LiveLedgerStore (live fills, positions, cash, reconciliation runs, foreign exposure; docs/reconciliation.md)
  *   backupDatabase(db, path) — SQLite online backup into a timestamped file.
  */
 import type { Database } from 'better-sqlite3';
@@ -22,6 +23,7 @@ import { DecisionStore } from './decision-store';
 import { PaperStore } from './paper-store';
 import { RiskStore } from './risk-store';
 import { JournalStore } from './journal-store';
+import { LiveLedgerStore } from './live-ledger-store';
 
 export * from './db';
 export * from './lock';
@@ -36,6 +38,8 @@ export { PaperStore } from './paper-store';
 export { RiskStore, RiskStateCorruptError } from './risk-store';
 export type { RiskState } from './risk-store';
 export { JournalStore, IdempotencyConflictError, JournalTransitionError, TRANSITIONS, RECONCILIATION_TRANSITIONS, JOURNAL_STATUSES } from './journal-store';
+export { LiveLedgerStore } from './live-ledger-store';
+export type { LiveFillRow, ReconciliationRun, ForeignExposureRow } from './live-ledger-store';
 export type { JournalRow, NewJournalRow, JournalStatus, JournalEvent, OutcomeOptions } from './journal-store';
 export type {
   PaperOrder, NewPaperOrder, PaperOrderStatus, PaperFill, NewPaperFill, PaperPosition, LedgerEntry, LedgerKind,
@@ -54,6 +58,8 @@ export interface Store {
   readonly risk: RiskStore;
   /** The live order journal (docs/journal.md). */
   readonly journal: JournalStore;
+  /** The live ledger and reconciliation runs (docs/reconciliation.md). */
+  readonly liveLedger: LiveLedgerStore;
   readonly warnings: string[];
   close(): void;
 }
@@ -77,6 +83,7 @@ export function openStore(opts: OpenDbOptions & { lock?: boolean }): Store {
       paper: new PaperStore(db),
       risk: new RiskStore(db),
       journal: new JournalStore(db),
+      liveLedger: new LiveLedgerStore(db),
       warnings,
       close() {
         try {

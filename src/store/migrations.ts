@@ -251,6 +251,99 @@ export const MIGRATIONS: readonly Migration[] = [
       BEGIN SELECT RAISE(ABORT, 'journal_events is append-only'); END;
     `,
   },
+  {
+    version: 5,
+    name: 'live ledger (fills by fill_id, positions, cash), reconciliation runs, foreign exposure',
+    sql: `
+      -- The lane's own record of what the exchange did (docs/reconciliation.md). Fills are booked from
+      -- /portfolio/fills only, once per fill_id (partial fills included); fee_micros is the reported fee_cost.
+      CREATE TABLE live_fills (
+        fill_id           TEXT PRIMARY KEY,
+        order_id          TEXT NOT NULL,
+        client_order_id   TEXT,
+        ticker            TEXT NOT NULL,
+        book_side         TEXT NOT NULL CHECK (book_side IN ('bid', 'ask')),
+        yes_price_micros  INTEGER NOT NULL CHECK (yes_price_micros >= 0 AND yes_price_micros <= 1000000),
+        count_centis      INTEGER NOT NULL CHECK (count_centis > 0),
+        fee_micros        INTEGER NOT NULL CHECK (fee_micros >= 0),
+        cash_micros       INTEGER NOT NULL,
+        realized_micros   INTEGER NOT NULL,
+        is_taker          INTEGER NOT NULL CHECK (is_taker IN (0, 1)),
+        created_time      TEXT,
+        booked_at_ms      INTEGER NOT NULL,
+        reconcile_run_id  INTEGER NOT NULL
+      );
+      CREATE INDEX live_fills_by_order ON live_fills (order_id);
+      CREATE TRIGGER live_fills_no_update BEFORE UPDATE ON live_fills
+      BEGIN SELECT RAISE(ABORT, 'live_fills: a booked fill never changes'); END;
+      CREATE TRIGGER live_fills_no_delete BEFORE DELETE ON live_fills
+      BEGIN SELECT RAISE(ABORT, 'live_fills: a booked fill is never deleted'); END;
+      -- Signed like market_positions: + YES contracts, - NO contracts. cost_micros = what the open contracts cost.
+      CREATE TABLE live_positions (
+        ticker               TEXT PRIMARY KEY,
+        position_centis      INTEGER NOT NULL,
+        cost_micros          INTEGER NOT NULL CHECK (cost_micros >= 0),
+        realized_pnl_micros  INTEGER NOT NULL,
+        fees_micros          INTEGER NOT NULL CHECK (fees_micros >= 0),
+        settled              INTEGER NOT NULL DEFAULT 0 CHECK (settled IN (0, 1)),
+        updated_at_ms        INTEGER NOT NULL,
+        CHECK (settled = 0 OR position_centis = 0)
+      );
+      -- One settlement per market, applied once.
+      CREATE TABLE live_settlements (
+        ticker               TEXT PRIMARY KEY,
+        market_result        TEXT NOT NULL,
+        position_centis      INTEGER NOT NULL,
+        revenue_micros       INTEGER NOT NULL,
+        realized_pnl_micros  INTEGER NOT NULL,
+        settled_time         TEXT,
+        booked_at_ms         INTEGER NOT NULL,
+        reconcile_run_id     INTEGER NOT NULL
+      );
+      -- The lane's cash: 'start' (the exchange balance when the lane first reconciled; not a movement), then one
+      -- row per booked fill and settlement. Integers (micros).
+      CREATE TABLE live_cash_ledger (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        at_ms          INTEGER NOT NULL,
+        kind           TEXT NOT NULL CHECK (kind IN ('start', 'fill', 'settlement')),
+        ref            TEXT NOT NULL,
+        amount_micros  INTEGER NOT NULL,
+        UNIQUE (kind, ref)
+      );
+      CREATE TRIGGER live_cash_ledger_no_update BEFORE UPDATE ON live_cash_ledger
+      BEGIN SELECT RAISE(ABORT, 'live_cash_ledger is append-only'); END;
+      CREATE TRIGGER live_cash_ledger_no_delete BEFORE DELETE ON live_cash_ledger
+      BEGIN SELECT RAISE(ABORT, 'live_cash_ledger is append-only'); END;
+      -- Every reconciliation, complete or not. consecutive_mismatches counts complete mismatching runs in a row;
+      -- latched = the mismatch persisted 3 runs (cleared only by an operator: cleared_at_ms on the latching run).
+      CREATE TABLE reconciliation_runs (
+        id                      INTEGER PRIMARY KEY AUTOINCREMENT,
+        first_run_id            TEXT NOT NULL,
+        cycle                   INTEGER NOT NULL,
+        at_ms                   INTEGER NOT NULL,
+        complete                INTEGER NOT NULL CHECK (complete IN (0, 1)),
+        mismatch                INTEGER NOT NULL CHECK (mismatch IN (0, 1)),
+        consecutive_mismatches  INTEGER NOT NULL DEFAULT 0,
+        latched                 INTEGER NOT NULL DEFAULT 0 CHECK (latched IN (0, 1)),
+        cleared_at_ms           INTEGER,
+        cleared_by              TEXT,
+        summary                 TEXT NOT NULL,
+        detail                  TEXT
+      );
+      -- Exchange orders/positions that are not the lane's, as of the latest complete reconciliation (replaced as a
+      -- whole by each complete run). Exposure that blocks its market and event; never cancelled by the lane.
+      CREATE TABLE foreign_exposure (
+        kind              TEXT NOT NULL CHECK (kind IN ('order', 'position')),
+        ref               TEXT NOT NULL,
+        ticker            TEXT NOT NULL,
+        event_ticker      TEXT NOT NULL,
+        detail            TEXT NOT NULL,
+        seen_at_ms        INTEGER NOT NULL,
+        reconcile_run_id  INTEGER NOT NULL,
+        PRIMARY KEY (kind, ref)
+      );
+    `,
+  },
 ];
 
 export function currentSchemaVersion(db: Database): number {

@@ -64,6 +64,13 @@ export const ACTIVITY_POLICIES: Readonly<Record<keyof Activities, ActivityPolicy
       'one book read per order (max_orders_per_cycle ≤ a handful) and a local journal write each; it heartbeats per ' +
       'order, and a retry is safe: the client_order_id built in the workflow is the order\'s identity',
   },
+  reconcile: {
+    startToCloseTimeout: '5 minutes',
+    retry: VENUE_RETRY,
+    why:
+      'a user-data timestamp, the lane\'s orders, fills and settlements walked to the last page, positions, the balance and ' +
+      'one market read per foreign market, then one SQLite transaction; an incomplete run changes nothing, so a retry is safe',
+  },
   book: {
     startToCloseTimeout: '5 minutes',
     retry: VENUE_RETRY,

@@ -1,0 +1,154 @@
+/**
+ * The `reconcile` activity (issue 9; docs/reconciliation.md): reads the exchange through the venue, plans with the
+ * pure src/domain/reconcile.ts and applies the plan in ONE SQLite transaction (LiveLedgerStore.applyPlan).
+ *
+ * A failed, partial (page limit) or unreadable remote call makes the run INCOMPLETE: only an incomplete run row is
+ * written — no journal row, fill, position, settlement or foreign row changes, nothing is closed, freed or invented
+ * (origin B3/B4) — and the in-process gate stays shut for the cycle (`not_reconciled_guard`).
+ *
+ * The gate: `reconciledThisCycle(firstRunId, cycle)` is true once a complete reconciliation of that cycle succeeded IN
+ * THIS WORKER PROCESS (a restarted worker must reconcile again). The live order path checks it before any create.
+ */
+import type { Logger } from 'pino';
+import type { Store } from '../store';
+import type { KalshiClient } from '../venues/kalshi';
+import { lanePrefix } from '../domain/order-id';
+import { planReconciliation, walkMinTs, ReconcilePlan } from '../domain/reconcile';
+import { safeErrorMessage } from '../observability/redact';
+import type { CycleRef } from './types';
+
+export interface ReconcileSummary {
+  complete: boolean;
+  resolved: number;
+  fillsBooked: number;
+  settled: number;
+  adopted: number;
+  foreign: number;
+  mismatch: boolean;
+  /** Latched reconciliation_mismatch_guard (3 mismatching runs in a row, until an operator clears it). */
+  latched?: boolean;
+  /** Why an incomplete run was incomplete (scrubbed). */
+  reason?: string;
+}
+
+/** Which (firstRunId, cycle) reconciled completely in this process. One per worker process (see reconciledThisCycle). */
+export class ReconciliationGate {
+  private readonly done = new Map<string, number>();
+
+  mark(firstRunId: string, cycle: number): void {
+    const prev = this.done.get(firstRunId);
+    if (prev === undefined || cycle >= prev) this.done.set(firstRunId, cycle);
+  }
+
+  /** Close the gate for a cycle (an incomplete run after a complete one in the same cycle shuts it again). */
+  revoke(firstRunId: string, cycle: number): void {
+    if (this.done.get(firstRunId) === cycle) this.done.delete(firstRunId);
+  }
+
+  reconciledThisCycle(firstRunId: string, cycle: number): boolean {
+    return this.done.get(firstRunId) === cycle;
+  }
+}
+
+/**
+ * The worker process's gate. "In this worker process" is the contract (issue 9), so this is deliberately process-wide
+ * (the one exception to "no module-level mutable state"): a new process starts with it shut.
+ */
+export const processReconciliationGate = new ReconciliationGate();
+
+/** not_reconciled_guard: may the live order path place anything in this cycle? */
+export function reconciledThisCycle(firstRunId: string, cycle: number, gate: ReconciliationGate = processReconciliationGate): boolean {
+  return gate.reconciledThisCycle(firstRunId, cycle);
+}
+
+export interface ReconcileDeps {
+  store: Store;
+  venue: Pick<KalshiClient, 'getUserDataTimestamp' | 'listOrders' | 'listFills' | 'getPositions' | 'listSettlements' | 'getBalance' | 'getMarket'>;
+  logger: Logger;
+  gate?: ReconciliationGate;
+  /** The lane's subaccount, if any. */
+  subaccount?: number;
+}
+
+/** Read everything the plan needs; any throw means incomplete. */
+class ReadFailed extends Error {
+  constructor(readonly operation: string, cause: unknown) {
+    super(`${operation}: ${safeErrorMessage(cause)}`);
+    this.name = 'ReadFailed';
+  }
+}
+
+/** One read; a throw names the operation (the run's reason). */
+async function read<T>(operation: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    throw new ReadFailed(operation, err);
+  }
+}
+
+async function readExchange(deps: ReconcileDeps, minTs: number) {
+  const v = deps.venue;
+  const sub = deps.subaccount;
+  // The user-data timestamp first: the walks that follow are at least that fresh (find-order.ts).
+  const { asOfTime } = await read('GET /exchange/user_data_timestamp', () => v.getUserDataTimestamp());
+  const asOfMsRaw = Date.parse(asOfTime);
+  const orders = await read('GET /portfolio/orders', () => v.listOrders({ minTs, limit: 1000, subaccount: sub }));
+  const fills = await read('GET /portfolio/fills', () => v.listFills({ minTs, limit: 1000, subaccount: sub }));
+  const positions = await read('GET /portfolio/positions', () => v.getPositions({ limit: 1000, subaccount: sub }));
+  const settlements = await read('GET /portfolio/settlements', () => v.listSettlements({ minTs, limit: 1000, subaccount: sub }));
+  const balance = await read('GET /portfolio/balance', () => v.getBalance());
+  return { asOfTime: Number.isFinite(asOfMsRaw) ? asOfTime : null, asOfMs: Number.isFinite(asOfMsRaw) ? asOfMsRaw : null, orders, fills, positions, settlements, balance };
+}
+
+export async function reconcileLane(deps: ReconcileDeps, input: Pick<CycleRef, 'firstRunId' | 'cycle' | 'nowMs'>): Promise<ReconcileSummary> {
+  const { store, logger } = deps;
+  const gate = deps.gate ?? processReconciliationGate;
+  const ctx = { firstRunId: input.firstRunId, cycle: input.cycle, atMs: input.nowMs };
+  const ledger = store.liveLedger;
+  const empty = { resolved: 0, fillsBooked: 0, settled: 0, adopted: 0, foreign: 0, mismatch: false };
+  const journal = store.journal.rows();
+  const minTs = walkMinTs(ledger.startAtMs() ?? input.nowMs, journal);
+  let plan: ReconcilePlan;
+  let balanceMicros: number;
+  try {
+    const x = await readExchange(deps, minTs);
+    balanceMicros = x.balance.balance;
+    const prefix = lanePrefix(input.firstRunId);
+    const journalIds = new Set(journal.map((r) => r.clientOrderId));
+    const knownTickers = new Set([...journal.map((r) => r.ticker), ...ledger.positions().map((p) => p.ticker)]);
+    // Events of markets the journal does not name (foreign exposure, adoptions): one market read each.
+    const eventOf: Record<string, string> = {};
+    for (const r of journal) eventOf[r.ticker] = r.eventTicker;
+    const need = new Set<string>();
+    for (const o of x.orders) if (!knownTickers.has(o.ticker) && (o.status === 'resting' || (o.clientOrderId?.startsWith(prefix) && !journalIds.has(o.clientOrderId)))) need.add(o.ticker);
+    for (const p of x.positions.marketPositions) if (p.position !== 0 && !knownTickers.has(p.ticker)) need.add(p.ticker);
+    for (const t of need) if (!(t in eventOf)) eventOf[t] = (await read(`GET /markets/${t}`, () => deps.venue.getMarket(t))).eventTicker;
+    plan = planReconciliation({
+      prefix, journal, orders: x.orders, fills: x.fills, positions: x.positions.marketPositions, settlements: x.settlements,
+      asOfMs: x.asOfMs, asOfTime: x.asOfTime, balanceMicros, startBalanceMicros: ledger.startBalance(),
+      ledgerCashMicros: ledger.cashChange(), bookedFillIds: ledger.bookedFillIds(), ledgerPositions: ledger.positions(),
+      settledTickers: ledger.settledTickers(), eventOf, previousMismatches: ledger.previousMismatches(),
+    });
+  } catch (err) {
+    const reason = safeErrorMessage(err);
+    gate.revoke(input.firstRunId, input.cycle);
+    ledger.recordIncomplete(ctx, reason);
+    logger.warn({ cycle: input.cycle, reason }, 'reconciliation incomplete: nothing changed locally; no order this cycle (not_reconciled_guard)');
+    return { complete: false, ...empty, reason };
+  }
+  const summary: ReconcileSummary = {
+    complete: true,
+    resolved: plan.transitions.filter((t) => t.to !== 'unknown' && t.to !== 'resting').length + plan.transitions.filter((t) => t.to === 'resting' && t.from !== 'resting').length,
+    fillsBooked: plan.fills.length,
+    settled: plan.settlements.length,
+    adopted: plan.adoptions.length,
+    foreign: plan.foreign.length,
+    mismatch: plan.mismatch !== null,
+    latched: plan.latch,
+  };
+  store.liveLedger.applyPlan(ctx, plan, { summary: { ...summary } });
+  gate.mark(input.firstRunId, input.cycle);
+  if (plan.mismatch) logger.warn({ cycle: input.cycle, mismatch: plan.mismatch, consecutive: plan.consecutiveMismatches }, 'reconciliation mismatch: new entries blocked (reconciliation_mismatch_guard)');
+  return summary;
+}
