@@ -2,7 +2,7 @@
  * execute (paper): the order-placing activity. Whatever its caller says, it re-reads, fresh, what may forbid the order
  * — the run mode, the DB's control state (kill switch, pause, halts) and the scope of each ticker (scope check #3) —
  * then fetches the book and fills on paper only against its visible depth. Paper orders never leave the process.
- * A live lane throws LiveExecutionNotImplemented (non-retryable): it never paper-trades a live lane.
+ * A live lane goes to the live order path (src/execution/live-order.ts): it never paper-trades a live lane.
  * Safe to retry: a paper order's client_order_id is its identity (a retry returns the order already placed).
  */
 import { ApplicationFailure } from '@temporalio/activity';
@@ -12,6 +12,7 @@ import { normalizeReasonCode, REASON, reasonInfo } from '../domain/reason-codes'
 import { isMarketInAllowedScope } from '../domain/scope';
 import type { OrderIntent } from '../domain/trading-types';
 import { PaperExecutor } from '../execution/paper';
+import { executeLiveOrders } from '../execution/live-order';
 import type { Store } from '../store';
 import { progress } from './heartbeat';
 import { heldMarketSnapshot } from './held-markets';
@@ -36,11 +37,17 @@ export async function executePaper(
   t: TradingDeps,
   store: Store,
   logger: Logger,
-  input: { cycle: number; nowMs: number; scanId: number; orders: ExecuteOrder[] },
+  input: { cycle: number; firstRunId?: string; nowMs: number; scanId: number; orders: ExecuteOrder[] },
 ): Promise<ExecuteOutcome> {
   const { settings } = t;
+  if (settings.mode === 'live') {
+    // The live order path (journal first, revalidate, create, record): src/execution/live-order.ts.
+    if (!input.firstRunId) throw ApplicationFailure.nonRetryable('a live execute needs the workflow\'s first run id (the journal keys on it)', 'MissingFirstRunId');
+    const r = await executeLiveOrders(t, store, logger, { ...input, firstRunId: input.firstRunId });
+    return { placed: r.placed, filledCentis: r.filledCentis, fills: r.fills, skipped: r.skipped, refused: r.refused };
+  }
   if (settings.mode !== 'dry-run') {
-    throw ApplicationFailure.nonRetryable('live order placement is not built yet: a live lane never paper-trades and places nothing', 'LiveExecutionNotImplemented');
+    throw ApplicationFailure.nonRetryable(`unknown run mode ${String(settings.mode)}: nothing is placed`, 'UnknownRunMode');
   }
   const out: ExecuteOutcome = { placed: 0, filledCentis: 0, fills: 0, skipped: {}, refused: [] };
   const refuse = (o: ExecuteOrder, code: string, detail: string) => {

@@ -5,7 +5,8 @@
 import nodePath from 'node:path';
 import type { Logger } from 'pino';
 import { createModel, FairValueModel } from '../models';
-import { KalshiClient, RateLimiter } from '../venues/kalshi';
+import { KalshiClient, KalshiCredentials, RateLimiter } from '../venues/kalshi';
+import { assertCrashPointsAllowed, CrashHook, crashHookFromSpec } from '../execution/live-order-crash';
 import type { FixedConfigValues, RunContext, RunScope } from '../config/run-context';
 import type { Config } from '../config/schema';
 import type { DeepReadonly } from '../config/canonical';
@@ -24,6 +25,19 @@ export interface TradingDeps {
   model: FairValueModel;
   /** sim only: moves the simulator's clock forward to the logical clock (never back); null elsewhere. */
   venueClock: { advanceTo(nowMs: number): Promise<unknown> } | null;
+  /**
+   * The exchange's clock now (ms): journal times and an order's expiration_time come from it, never from an activity
+   * input a retry may have made old. On sim with a venueClock: the simulator's own clock (advanceTo(0) moves nothing
+   * and answers its now); elsewhere wall time (Date.now()). TODO: correct wall time by the measured skew on demo/prod.
+   */
+  venueNowMs?: () => Promise<number>;
+  /**
+   * Optional gate (reconciliation is built separately): true when a complete reconciliation ran for this cycle in this
+   * worker process. When given and false, the live order path refuses with not_reconciled_guard; absent = no gate.
+   */
+  reconciledCycle?: ((cycle: number) => boolean) | null;
+  /** Named crash points (KALSHI_AUTOPILOT_CRASH_AT, sim only; src/execution/live-order-crash.ts). */
+  crashAt?: CrashHook | null;
 }
 
 /**
@@ -40,12 +54,25 @@ export function buildTradingDeps(
     fetchImpl?: typeof fetch;
     /** Default: one limiter at the configured `venues.kalshi.rate_limit_tier`. */
     rateLimiter?: RateLimiter;
+    /** Kalshi API credentials: required to place orders (a live lane); market data needs none. */
+    credentials?: KalshiCredentials | null;
+    /** The exchange clock (see TradingDeps.venueNowMs); default: the simulator's clock via venueClock on sim, else wall time. */
+    venueNowMs?: () => Promise<number>;
+    reconciledCycle?: TradingDeps['reconciledCycle'];
+    /** A crash hook (tests); default: from KALSHI_AUTOPILOT_CRASH_AT in `processEnv`, refused unless env is sim. */
+    crashAt?: CrashHook | null;
+    processEnv?: NodeJS.ProcessEnv;
   },
 ): TradingDeps {
   const baseUrl = ctx.kalshiBaseUrl ?? (ctx.env === 'sim' ? ports.simBaseUrl ?? DEFAULT_SIM_BASE_URL : null);
   if (!baseUrl) throw new Error(`no Kalshi base URL for env ${ctx.env}`);
   const rateLimiter = ports.rateLimiter ?? new RateLimiter({ tier: ctx.config.venues.kalshi.rate_limit_tier });
-  const venue = new KalshiClient({ env: ctx.env, baseUrl, logger: ports.logger, fetchImpl: ports.fetchImpl, rateLimiter });
+  const crashSpec = assertCrashPointsAllowed(ctx.env, ports.processEnv ?? process.env);
+  const venue = new KalshiClient({
+    env: ctx.env, baseUrl, logger: ports.logger, fetchImpl: ports.fetchImpl, rateLimiter, ...(ports.credentials ? { credentials: ports.credentials } : {}),
+  });
+  const venueClock = ctx.env === 'sim' ? ports.venueClock ?? null : null;
+  const venueNowMs = ports.venueNowMs ?? (venueClock ? simNowVia(venueClock) : async () => Date.now());
   const simRootUrl = ctx.env === 'sim' ? new URL(baseUrl).origin : null;
   const model = createModel(ctx.config as Config, {
     env: ctx.env,
@@ -58,7 +85,18 @@ export function buildTradingDeps(
     settings: { mode: ctx.mode, env: ctx.env, scope: ctx.scope, fixed: ctx.fixed, config: ctx.config },
     venue,
     model,
-    venueClock: ctx.env === 'sim' ? ports.venueClock ?? null : null,
+    venueClock,
+    venueNowMs,
+    reconciledCycle: ports.reconciledCycle ?? null,
+    crashAt: ports.crashAt ?? crashHookFromSpec(crashSpec),
+  };
+}
+
+/** The simulator's now through the forward-only adapter (an advance to 0 moves nothing and answers `{ nowMs }`). */
+function simNowVia(clock: NonNullable<TradingDeps['venueClock']>): () => Promise<number> {
+  return async () => {
+    const r = (await clock.advanceTo(0)) as { nowMs?: unknown } | null;
+    return r && typeof r.nowMs === 'number' && Number.isSafeInteger(r.nowMs) ? r.nowMs : Date.now();
   };
 }
 

@@ -30,6 +30,8 @@ import type { Logger } from 'pino';
 import type { LaneWorkerOptions } from '../worker';
 import { buildTradingDeps } from '../activities/trading-deps';
 import { cycleReport } from './cycle-report';
+import type { KalshiCredentials } from '../venues/kalshi';
+import { readSimKey, simKeyDir } from './sim-key';
 
 export interface LaneCliOptions {
   config?: string;
@@ -205,7 +207,7 @@ export function laneWorkerOptions(
   venue: { simBaseUrl?: string | null } = {},
 ): LaneWorkerOptions {
   return {
-    trading: buildTradingDeps(p.ctx, { logger, simBaseUrl: venue.simBaseUrl ?? null }),
+    trading: buildTradingDeps(p.ctx, { logger, simBaseUrl: venue.simBaseUrl ?? null, credentials: laneCredentials(p) }),
     onCycleFinished: process.stderr.isTTY ? (c) => process.stderr.write(`${cycleReport(c)}\n`) : undefined,
     identity: p.identity,
     banner: p.banner,
@@ -217,6 +219,21 @@ export function laneWorkerOptions(
     connection,
     namespace: p.temporal.namespace,
   };
+}
+
+/**
+ * The Kalshi credentials of a lane's worker: the operator's key id + private key from the secrets (env or the config
+ * file's key file), as the read commands take them; on env sim without them, the local simulator key
+ * (`<database.dir>/sim-key`, made by `up`/`sim`) when it exists; otherwise none (market data only — a live lane's
+ * creates then fail with 401, recorded as rejected). Never the sim key on demo or prod.
+ */
+export function laneCredentials(p: Pick<PreparedLane, 'ctx' | 'secrets'>, cwd = process.cwd()): KalshiCredentials | null {
+  const s = p.secrets;
+  if (s.kalshiApiKeyId && s.kalshiPrivateKeyPem) return { keyId: s.kalshiApiKeyId, privateKeyPem: s.kalshiPrivateKeyPem };
+  if (s.kalshiApiKeyId && s.kalshiPrivateKeyFile) return { keyId: s.kalshiApiKeyId, privateKeyFile: s.kalshiPrivateKeyFile };
+  if (p.ctx.env !== 'sim') return null;
+  const key = readSimKey(simKeyDir(p.ctx.config.database.dir, cwd));
+  return key ? { keyId: key.keyId, privateKeyFile: key.privateKeyFile } : null;
 }
 
 /** The workflow input of a prepared lane (what `start` and `up` send). */

@@ -1,0 +1,310 @@
+/**
+ * The live order path (issue 9 "The order activity", "Idempotency"; docs/journal.md "One order, in order"). Called
+ * by the execute activity for a `live` lane. One order at a time, in the order given:
+ *
+ *   1. journal.get(client_order_id) first. A row that exists is never re-decided: a terminal row is reported as it is;
+ *      a `pending_submit` / `unknown` row continues from the journal (the STORED bytes are resent, byte-identical —
+ *      `inputFromStoredBody` — never rebuilt).
+ *   2. A new order is checked fresh: run mode live, the DB's control state (kill switch, pause, halts — exits pass
+ *      entry-only blocks), ticker in scope, `unknown_order_outcome_guard` (journal.hasUnknown() from the DB), the
+ *      optional `reconciledCycle` gate (not_reconciled_guard), exchange and trading active.
+ *   3. A fresh book → `revalidate` (stale / no quote / drift / slippage / edge decay → a journal row `skipped:<code>`),
+ *      `buildOrderRequest` (expiration from the venue clock), `journal.insertPending` (durable) → `markSent` →
+ *      `createOrder` → `outcomeOfCreate` → `recordOutcome`.
+ *   4. An `unknown` answer is resent once, byte-identical, if the fresh checks and revalidation still pass (201 settles
+ *      it; 409 order_already_exists → findOrderByClientOrderId → resolveUnknown); a 409 / unreadable 2xx goes straight
+ *      to the lookup; otherwise it stays `unknown` and the guard blocks every new order of the lane until
+ *      reconciliation (built separately) resolves it.
+ *
+ * Times written to the journal and the body's expiration come from the venue-clock port (`TradingDeps.venueNowMs`),
+ * never from the activity input. The intent's decision time is the activity input's `nowMs` (the workflow's clock at
+ * the cycle), which is what `stale_intent_guard` measures against.
+ * Crash points (`after_journal_write`, `after_create_sent`) call `TradingDeps.crashAt` (live-order-crash.ts).
+ * Fills are not booked here: fills come from /portfolio/fills (reconciliation); `fills` in the outcome stays 0.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Logger } from 'pino';
+import { exitBlockReason, expireHalts, tradingBlockReason } from '../domain/control';
+import { buildOrderRequest, inputFromStoredBody, isRefusal, StoredBodyError } from '../domain/order-request';
+import { notBeforeMs, outcomeOfCreate, resolveUnknown } from '../domain/order-outcome';
+import { REASON } from '../domain/reason-codes';
+import { revalidate, Revalidation } from '../domain/revalidate';
+import { isMarketInAllowedScope } from '../domain/scope';
+import type { MarketSnapshot, OrderIntent } from '../domain/trading-types';
+import type { Store } from '../store';
+import { IdempotencyConflictError, JournalRow } from '../store/journal-store';
+import type { CreateOrderInput } from '../venues/kalshi/requests';
+import type { TradingDeps } from '../activities/trading-deps';
+import type { CrashPoint } from './live-order-crash';
+
+export interface LiveOrder {
+  clientOrderId: string;
+  intent: OrderIntent;
+}
+
+export interface LiveExecuteInput {
+  cycle: number;
+  firstRunId: string;
+  /** The workflow's clock when the intents were decided (stale_intent_guard measures from it). */
+  nowMs: number;
+  scanId: number;
+  orders: LiveOrder[];
+}
+
+export interface LiveOrderReport {
+  clientOrderId: string;
+  ticker: string;
+  /** The journal status after this call (null: refused before any journal row). */
+  status: JournalRow['status'] | null;
+  code: string | null;
+  detail: string;
+}
+
+export interface LiveExecuteOutcome {
+  placed: number;
+  filledCentis: number;
+  fills: number;
+  skipped: Record<string, number>;
+  refused: { clientOrderId: string; ticker: string; code: string; detail: string }[];
+  orders: LiveOrderReport[];
+}
+
+/** Registered-code stand-in for a client refusal the exchange answered (400/403/…): the order was not placed. */
+const REJECTED_CODE = 'order_rejected';
+const PLACED: ReadonlySet<string> = new Set(['resting', 'executed', 'canceled']);
+
+/** The venue clock: the port if given, else wall time (documented: skew correction comes later). */
+export function venueNow(t: TradingDeps): Promise<number> {
+  return t.venueNowMs ? t.venueNowMs() : Promise.resolve(Date.now());
+}
+
+export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Logger, input: LiveExecuteInput): Promise<LiveExecuteOutcome> {
+  const { settings } = t;
+  if (settings.mode !== 'live') throw ApplicationFailure.nonRetryable(`executeLiveOrders on a ${settings.mode} lane: only a live lane sends orders`, 'NotALiveLane');
+  const out: LiveExecuteOutcome = { placed: 0, filledCentis: 0, fills: 0, skipped: {}, refused: [], orders: [] };
+  const crash = (p: CrashPoint) => t.crashAt?.(p);
+  const report = (o: LiveOrder, status: LiveOrderReport['status'], code: string | null, detail: string) => {
+    out.orders.push({ clientOrderId: o.clientOrderId, ticker: o.intent.ticker, status, code, detail });
+    if (status !== null && PLACED.has(status)) return;
+    if (code) {
+      out.skipped[code] = (out.skipped[code] ?? 0) + 1;
+      out.refused.push({ clientOrderId: o.clientOrderId, ticker: o.intent.ticker, code, detail });
+      logger.warn({ cycle: input.cycle, ticker: o.intent.ticker, clientOrderId: o.clientOrderId, code, status, detail }, 'order_refused');
+    }
+  };
+  const placedNow = (row: JournalRow, filled: number) => {
+    if (PLACED.has(row.status)) {
+      out.placed += 1;
+      out.filledCentis += filled;
+    }
+  };
+
+  /** The fresh checks every write must pass (a new order and a resend alike); null = clear. */
+  const freshBlock = async (intent: OrderIntent, nowMs: number): Promise<{ code: string; detail: string; market: MarketSnapshot | null } | null> => {
+    const row = store.control.read();
+    const control = row ? expireHalts(row, nowMs) : null;
+    const blocked = control ? (intent.reduceOnly ? exitBlockReason(control) : tradingBlockReason(control)) : null;
+    if (blocked) return { code: blocked, detail: intent.reduceOnly ? 'the lane DB refuses every order, exits too' : 'the lane DB refuses new orders', market: null };
+    if (t.reconciledCycle && !t.reconciledCycle(input.cycle)) {
+      return { code: REASON.not_reconciled_guard, detail: `cycle ${input.cycle} has not reconciled with the exchange in this worker`, market: null };
+    }
+    const m = store.scans.market(input.scanId, intent.ticker);
+    if (!m || !isMarketInAllowedScope(m, settings.scope, settings.mode)) {
+      return { code: REASON.scope_guard, detail: m ? 'outside the allowed scope (checked inside execute)' : "not in this cycle's scan", market: m };
+    }
+    const x = await t.venue.getExchangeStatus();
+    if (!x.exchangeActive || !x.tradingActive) {
+      // No registered code for a closed exchange: fail the activity (retried; the cycle records the error).
+      throw ApplicationFailure.retryable(`exchange ${x.exchangeActive ? 'active' : 'inactive'}, trading ${x.tradingActive ? 'active' : 'inactive'}${x.estimatedResumeTime ? ` (resumes ${x.estimatedResumeTime})` : ''}: no order is sent`, 'ExchangeNotTrading');
+    }
+    return null;
+  };
+
+  const revalidateFresh = async (intent: OrderIntent, m: MarketSnapshot, decidedAtMs: number, nowMs: number): Promise<Revalidation> => {
+    const book = await t.venue.getOrderbook(intent.ticker);
+    store.scans.recordBook(book, nowMs);
+    return revalidate(
+      { side: intent.side, action: intent.action, decidedPriceMicros: intent.priceMicros, fairMicros: intent.fairPpm, countCentis: intent.countCentis, decidedAtMs },
+      book,
+      {
+        minEdgeAtExecution: settings.fixed.minEdgeAtExecution,
+        maxPriceDrift: settings.fixed.maxPriceDrift,
+        maxSubmitSlippage: settings.fixed.maxSubmitSlippage,
+        orderTtlSeconds: settings.config.execution.order_ttl_seconds,
+        feeMultiplierPpm: m.feeMultiplierPpm,
+        priceRanges: m.priceRanges,
+      },
+      nowMs,
+    );
+  };
+
+  /** Look the order up on the exchange (three-way) and record what that proves. */
+  const lookUp = async (row: JournalRow): Promise<JournalRow> => {
+    const notBefore = notBeforeMs(row);
+    const first = row.firstSentAtMs ?? row.sentAtMs;
+    if (first === null) return row;
+    try {
+      const lookup = await t.venue.findOrderByClientOrderId({
+        ticker: row.ticker, clientOrderId: row.clientOrderId, minTs: Math.max(0, Math.floor(first / 1000) - 120), sentAtMs: notBefore ?? first,
+      });
+      const res = resolveUnknown(lookup, notBefore);
+      const at = await venueNow(t);
+      return store.journal.recordOutcome(row.clientOrderId, res.status, { atMs: at, exchangeOrderId: 'exchangeOrderId' in res ? res.exchangeOrderId : null, detail: res.detail });
+    } catch (err) {
+      logger.warn({ clientOrderId: row.clientOrderId, err: (err as Error).message }, 'order lookup failed: the row stays unknown');
+      return row;
+    }
+  };
+
+  /** One send of the row's stored bytes, its answer recorded. */
+  const sendOnce = async (row: JournalRow, body: CreateOrderInput): Promise<{ row: JournalRow; lookup: boolean; filled: number }> => {
+    store.journal.markSent(row.clientOrderId, await venueNow(t));
+    const result = await t.venue.createOrder(body);
+    crash('after_create_sent');
+    const oc = outcomeOfCreate(result, row.countCentis);
+    const at = await venueNow(t);
+    if (oc.status === 'unknown') {
+      return { row: store.journal.recordOutcome(row.clientOrderId, 'unknown', { atMs: at, detail: oc.detail }), lookup: oc.lookup, filled: 0 };
+    }
+    if (oc.status === 'rejected') return { row: store.journal.recordOutcome(row.clientOrderId, 'rejected', { atMs: at, detail: oc.detail }), lookup: false, filled: 0 };
+    return { row: store.journal.recordOutcome(row.clientOrderId, oc.status, { atMs: at, exchangeOrderId: oc.exchangeOrderId, detail: oc.detail }), lookup: false, filled: oc.filledCentis };
+  };
+
+  /**
+   * Send a pending/unknown row's stored bytes (a first send, or the one resend of an unknown). `sends` = how many
+   * sends this call may make. Returns the row as recorded.
+   */
+  const sendStored = async (o: LiveOrder, row: JournalRow, sends: number): Promise<{ row: JournalRow; filled: number }> => {
+    let wire: CreateOrderInput;
+    try {
+      wire = inputFromStoredBody(row.requestBody, row);
+    } catch (e) {
+      if (!(e instanceof StoredBodyError)) throw e;
+      logger.error({ clientOrderId: row.clientOrderId, err: e.message }, 'stored body cannot be resent byte-identical');
+      return { row: row.sentAtMs === null ? row : await lookUp(row), filled: 0 };
+    }
+    let r = await sendOnce(row, wire);
+    let filled = r.filled;
+    for (let i = 1; i < sends && r.row.status === 'unknown' && !r.lookup; i += 1) {
+      // The one resend: only if every fresh check and the revalidation still pass.
+      const now = await venueNow(t);
+      const block = await freshBlock(o.intent, now);
+      if (block) break;
+      const rv = await revalidateFresh(o.intent, store.scans.market(input.scanId, o.intent.ticker)!, input.nowMs, now);
+      if (!rv.ok) break;
+      r = await sendOnce(r.row, wire);
+      filled = r.filled;
+    }
+    if (r.row.status === 'unknown' && r.lookup) return { row: await lookUp(r.row), filled };
+    return { row: r.row, filled };
+  };
+
+  for (const o of input.orders) {
+    const id = o.clientOrderId;
+    const existing = store.journal.get(id);
+    if (existing) {
+      if (existing.status === 'pending_submit' || existing.status === 'unknown') {
+        const r = await resume(o, existing);
+        placedNow(r.row, r.filled);
+        report(o, r.row.status, codeOf(r.row), r.row.detail ?? `resumed from the journal: ${r.row.status}`);
+      } else {
+        placedNow(existing, 0);
+        report(o, existing.status, codeOf(existing), `already in the journal: ${existing.status}${existing.detail ? ` (${existing.detail})` : ''}`);
+      }
+      continue;
+    }
+    const now = await venueNow(t);
+    if (store.journal.hasUnknown()) {
+      const u = store.journal.unresolved().map((r) => r.clientOrderId);
+      report(o, null, REASON.unknown_order_outcome_guard, `an order outcome is unresolved in the journal (${u.join(', ')}): no new order until it is resolved`);
+      continue;
+    }
+    const block = await freshBlock(o.intent, now);
+    if (block) {
+      report(o, null, block.code, block.detail);
+      continue;
+    }
+    const m = store.scans.market(input.scanId, o.intent.ticker)!;
+    const rv = await revalidateFresh(o.intent, m, input.nowMs, now);
+    const price = rv.ok ? rv.limitPriceMicros : o.intent.priceMicros;
+    const req = buildOrderRequest({
+      clientOrderId: id, ticker: o.intent.ticker, side: o.intent.side, action: o.intent.action, priceMicros: price, countCentis: o.intent.countCentis,
+      reduceOnly: o.intent.reduceOnly, nowMs: now, orderTtlSeconds: settings.config.execution.order_ttl_seconds, closeTimeMs: m.closeTimeMs,
+    });
+    if (isRefusal(req)) {
+      report(o, null, req.code, req.detail);
+      continue;
+    }
+    let row: JournalRow;
+    try {
+      row = store.journal.insertPending({
+        clientOrderId: id, firstRunId: input.firstRunId, cycle: input.cycle, idx: indexOf(id), ticker: o.intent.ticker, eventTicker: o.intent.eventTicker,
+        side: o.intent.side, action: o.intent.action, priceMicros: price, countCentis: o.intent.countCentis, requestBody: req.body, createdAtMs: now,
+      }).row;
+    } catch (e) {
+      if (e instanceof IdempotencyConflictError) {
+        logger.error({ clientOrderId: id, differences: e.differences }, 'idempotency conflict: the journal holds another order under this id');
+        report(o, null, REASON.idempotency_conflict_guard, e.message);
+        continue;
+      }
+      throw e;
+    }
+    if (!rv.ok) {
+      // Never sent: the row records why (skipped:<code>), so a retry of this activity reports the same skip.
+      row = store.journal.recordOutcome(id, 'skipped', { atMs: now, skipCode: rv.code, detail: rv.detail });
+      report(o, row.status, rv.code, rv.detail);
+      continue;
+    }
+    crash('after_journal_write');
+    const r = await sendStored(o, row, 2);
+    placedNow(r.row, r.filled);
+    report(o, r.row.status, codeOf(r.row), r.row.detail ?? r.row.status);
+  }
+  return out;
+
+  /** Continue a pending_submit / unknown row from the journal (a retry, or a restart after a crash). */
+  async function resume(o: LiveOrder, row: JournalRow): Promise<{ row: JournalRow; filled: number }> {
+    const now = await venueNow(t);
+    // A pending row with a send recorded but no answer: the process died during the send. Its outcome is unknown.
+    if (row.status === 'pending_submit' && row.sentAtMs !== null) {
+      row = store.journal.recordOutcome(row.clientOrderId, 'unknown', { atMs: now, detail: 'sent, but the answer was never recorded (the worker stopped during the send)' });
+    }
+    const neverSent = row.sentAtMs === null;
+    const block = await freshBlock(o.intent, now);
+    let rv: Revalidation | null = null;
+    if (!block) rv = await revalidateFresh(o.intent, store.scans.market(input.scanId, o.intent.ticker)!, input.nowMs, now);
+    const expired = expirationOf(row.requestBody) * 1000 <= now;
+    if (block || !rv || !rv.ok || expired) {
+      const code = block?.code ?? (rv && !rv.ok ? rv.code : REASON.stale_intent_guard);
+      const detail = block?.detail ?? (rv && !rv.ok ? rv.detail : 'the stored order has expired');
+      if (neverSent) return { row: store.journal.recordOutcome(row.clientOrderId, 'skipped', { atMs: now, skipCode: code, detail }), filled: 0 };
+      // Sent before: never skipped; look it up (it stays unknown unless the exchange proves otherwise).
+      logger.warn({ clientOrderId: row.clientOrderId, code, detail }, 'unknown order not resent: fresh checks refuse it');
+      return { row: await lookUp(row), filled: 0 };
+    }
+    // A sent row gets one more send (the resend); a never-sent row its first send and, if unknown, the resend.
+    return sendStored(o, row, neverSent ? 2 : 1);
+  }
+}
+
+function codeOf(row: JournalRow): string | null {
+  if (row.status === 'skipped') return row.skipCode;
+  if (row.status === 'unknown' || row.status === 'pending_submit') return REASON.unknown_order_outcome_guard;
+  if (row.status === 'rejected') return REJECTED_CODE;
+  return null;
+}
+
+/** The intent's index from its client_order_id (`…-<cycle36>-<index36>`). */
+function indexOf(clientOrderId: string): number {
+  const n = parseInt(clientOrderId.slice(clientOrderId.lastIndexOf('-') + 1), 36);
+  return Number.isSafeInteger(n) && n >= 0 ? n : 0;
+}
+
+function expirationOf(body: string): number {
+  try {
+    const e = (JSON.parse(body) as { expiration_time?: unknown }).expiration_time;
+    return typeof e === 'number' ? e : Number.MAX_SAFE_INTEGER;
+  } catch {
+    return Number.MAX_SAFE_INTEGER;
+  }
+}
