@@ -233,3 +233,25 @@ test('an unknown journal row is resolved from the orders walk; absent after the 
   ]);
   expect(lanePrefix(FIRST_RUN_ID)).toBe('ka1c0ffee0000004000800000000000abcd-');
 });
+
+test('a positions answer without its list, or an orders walk cut short at the page limit, is incomplete too: nothing closes', async () => {
+  expect(await rec(1)).toMatchObject({ complete: true });
+  ok(await mm.createOrder(order({ ticker: 'TS-E1-A', side: 'no', action: 'buy', price: 480_000, count: 200, clientOrderId: 'mm-1' })));
+  await placeLane(1, 0, { ticker: 'TS-E1-A', eventTicker: 'TS-E1', side: 'yes', price: 520_000, count: 200 });
+  expect(await rec(2)).toMatchObject({ complete: true, fillsBooked: 1 });
+  sim.forceSettle('TS-E1-A', 'yes');
+  const before = ledgerFacts();
+  const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+  // 200 with no market_positions (an "empty" list that is really an error).
+  const noList = clientFor(laneKey, (async (url: string | URL | Request, init?: RequestInit) =>
+    (String(url).includes('/portfolio/positions') ? json({ cursor: '' }) : fetch(url, init))) as typeof fetch);
+  expect(await rec(3, noList)).toMatchObject({ complete: false, settled: 0, reason: expect.stringMatching(/^GET \/portfolio\/positions: /) });
+  // Orders that always have one more page: the walk stops at the page limit and refuses to return a partial list.
+  let page = 0;
+  const endless = clientFor(laneKey, (async (url: string | URL | Request, init?: RequestInit) =>
+    (String(url).includes('/portfolio/orders') ? json({ orders: [], cursor: `c${++page}` }) : fetch(url, init))) as typeof fetch);
+  expect(await rec(4, endless)).toMatchObject({ complete: false, settled: 0, reason: expect.stringMatching(/^GET \/portfolio\/orders: .*pages/) });
+  expect(ledgerFacts()).toEqual(before);
+  expect(reconciledThisCycle(FIRST_RUN_ID, 4, gate)).toBe(false);
+  expect(await rec(5)).toMatchObject({ complete: true, settled: 1, mismatch: false });
+});
