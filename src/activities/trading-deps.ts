@@ -34,8 +34,10 @@ export interface TradingDeps {
   /**
    * Optional gate (reconciliation is built separately): true when a complete reconciliation ran for this cycle in this
    * worker process. When given and false, the live order path refuses with not_reconciled_guard; absent = no gate.
+   * Fits src/activities/reconcile.ts: `(cycle, firstRunId) => reconciledThisCycle(firstRunId, cycle)` — to be wired
+   * in the worker once the workflow runs `reconcile` first in each cycle (until then the gate would refuse every order).
    */
-  reconciledCycle?: ((cycle: number) => boolean) | null;
+  reconciledCycle?: ((cycle: number, firstRunId: string) => boolean) | null;
   /** Named crash points (KALSHI_AUTOPILOT_CRASH_AT, sim only; src/execution/live-order-crash.ts). */
   crashAt?: CrashHook | null;
 }

@@ -105,7 +105,7 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
     const control = row ? expireHalts(row, nowMs) : null;
     const blocked = control ? (intent.reduceOnly ? exitBlockReason(control) : tradingBlockReason(control)) : null;
     if (blocked) return { code: blocked, detail: intent.reduceOnly ? 'the lane DB refuses every order, exits too' : 'the lane DB refuses new orders', market: null };
-    if (t.reconciledCycle && !t.reconciledCycle(input.cycle)) {
+    if (t.reconciledCycle && !t.reconciledCycle(input.cycle, input.firstRunId)) {
       return { code: REASON.not_reconciled_guard, detail: `cycle ${input.cycle} has not reconciled with the exchange in this worker`, market: null };
     }
     const m = store.scans.market(input.scanId, intent.ticker);

@@ -1,0 +1,89 @@
+/**
+ * The live order path through the real workflow and worker on the time-skipping Temporal server, the simulator as
+ * the exchange: a live lane's execute activity places its orders; the first create executes and answers 500
+ * (createThen500Next) and the first execute attempt loses its result (the activity fails after doing its work), so
+ * Temporal retries it. The simulator's own log must hold exactly one order per placed intent, and the retry sends nothing.
+ */
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { buildTradingDeps } from '../src/activities/trading-deps';
+import type { Activities } from '../src/activities/types';
+import { silentLogger } from '../src/observability/logger';
+import type { SimHandle } from '../src/sim';
+import { openStore } from '../src/store';
+import { RateLimiter } from '../src/venues/kalshi';
+import { workflowsPath } from '../src/worker';
+import { cycleInput, startLaneWorker, tempDir, testIdentity } from './helpers/lane';
+import { liveKeys } from './helpers/live';
+import { cycleRows, freshSim, quietBundlerLogger, startLane, terminateQuietly, untilClosed } from './helpers/pipeline';
+import { simRunContext } from './helpers/trading';
+import { createTimeSkippingEnv } from './helpers/temporal';
+
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+let sim: SimHandle;
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  bundle = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietBundlerLogger });
+}, 180_000);
+afterAll(async () => {
+  await sim?.close();
+  await env?.teardown();
+});
+
+test('a live lane: an execute retry after a createThen500 makes exactly one order per intent on the simulator', async () => {
+  const { bot } = liveKeys();
+  sim = await freshSim(env, { keys: [bot] });
+  const ctx = simRunContext({ trading: { dry_run: false, allowed_series_tickers: ['SIMHIGHTEMP', 'SIMGDP'] } });
+  const t = buildTradingDeps(ctx, {
+    logger: silentLogger(), simBaseUrl: sim.baseUrl, rateLimiter: new RateLimiter({ tier: 'prestige' }),
+    venueClock: { advanceTo: async (ms: number) => sim.advanceTo(ms) },
+    credentials: { keyId: bot.keyId, privateKeyPem: bot.privateKeyPem },
+    processEnv: {},
+  });
+  sim.setFaults({ createThen500Next: 1 });
+  let attempts = 0;
+  const wrap = (a: Activities): Activities => ({
+    ...a,
+    async execute(input) {
+      attempts += 1;
+      const r = await a.execute(input);
+      if (attempts === 1) throw new Error('test: the first attempt lost its result after placing');
+      return r;
+    },
+  });
+  const id = testIdentity({ mode: 'live' });
+  const dbPath = path.join(tempDir('kap-live-lane-'), 'live.sqlite');
+  const lw = await startLaneWorker(env, bundle, id, { trading: t, wrapActivities: wrap, dbPath });
+  let h: Awaited<ReturnType<typeof startLane>> | null = null;
+  await lw.worker.runUntil(async () => {
+    h = await startLane(env, cycleInput(id, { cycleIntervalSeconds: 3600, maxCycles: 1 }));
+    try {
+      await untilClosed(env, h);
+    } finally {
+      await terminateQuietly(h);
+    }
+  });
+  const cycles = cycleRows(dbPath);
+  const store = openStore({ path: dbPath, mode: 'live', env: 'sim' });
+  try {
+    const rows = store.journal.rows();
+    const sent = rows.filter((r) => r.sentAtMs !== null);
+    const made = sim.listOrders().filter((o) => o.key_id === bot.keyId && o.outcome !== 'rejected' && o.order_id !== null);
+    expect({ attempts, outcome: cycles[0]?.outcome }).toEqual({ attempts: 2, outcome: 'completed' });
+    const placed = sent.filter((r) => ['resting', 'executed', 'canceled'].includes(r.status));
+    expect(placed.length).toBeGreaterThan(0);
+    // One order per intent: a placed row has exactly one order on the simulator, a refused one (e.g. 400
+    // insufficient_balance: sizing uses the configured bankroll, the simulator's account holds $1,000) none.
+    for (const r of sent) expect(made.filter((o) => o.client_order_id === r.clientOrderId)).toHaveLength(placed.includes(r) ? 1 : 0);
+    expect(made).toHaveLength(placed.length);
+    // The retried attempt sent nothing: each row's requests are its own sends (the resend of the 500 included).
+    for (const r of sent) expect(sim.listOrders().filter((o) => o.client_order_id === r.clientOrderId)).toHaveLength(r.sendCount);
+    expect(sim.listOrders().some((o) => o.outcome === 'created_then_500')).toBe(true);
+    expect(store.journal.hasUnknown()).toBe(false);
+  } finally {
+    store.close();
+  }
+}, 180_000);
