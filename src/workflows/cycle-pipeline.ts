@@ -6,7 +6,7 @@
  * scanned 412 · in scope 18"), so the Web UI's history reads as the pipeline; the workflow's current details
  * ("cycle 12 · scanned 412 · 2 orders · next cycle 22:25 UTC") say what the lane did last and what it does next.
  */
-import { ActivityFailure, ApplicationFailure, type ActivityInterfaceFor } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, patched, type ActivityInterfaceFor } from '@temporalio/workflow';
 import type { Activities } from '../activities/types';
 import type { CycleRef } from '../activities/types';
 import { ControlState, exitBlockReason, latchHalt, tradingBlockReason } from '../domain/control';
@@ -37,8 +37,17 @@ export function stepSummary(cycle: number, step: string, facts: string[] = []): 
  * Run the pipeline into `s` (counts, ledger). Returns the guard code that blocked new orders, or null. The guards run
  * every cycle, even when the lane is blocked: the daily-loss baseline and drawdown peak move on.
  */
+/** Live lanes reconcile first (issue 9; docs/reconciliation.md). Histories recorded before it carry no marker. */
+export const PATCH_RECONCILE = 'reconcile-v1';
+
 export async function runPipeline(ctx: PipelineContext, s: CycleSummary): Promise<string | null> {
   const { acts, cycle } = ctx;
+  // Every live cycle starts with reconciliation against the exchange; dry-run lanes have no exchange account. An
+  // incomplete run changes nothing and shuts the in-process gate (the live order path refuses: not_reconciled_guard).
+  if (ctx.ref().lane.mode === 'live' && patched(PATCH_RECONCILE)) {
+    ctx.stage('reconcile');
+    await acts.reconcile.executeWithOptions({ summary: stepSummary(cycle, 'reconcile') }, [ctx.ref()]);
+  }
   ctx.stage('scan');
   const scan = await acts.scan.executeWithOptions({ summary: stepSummary(cycle, 'scan') }, [ctx.ref()]);
   Object.assign(s, { scanId: scan.scanId, scanned: scan.scanned, inScope: scan.inScope });
