@@ -1,0 +1,83 @@
+/**
+ * The crash drill with a real process exit (issue 9 "Named crash points"): a separate process runs the live order
+ * path with KALSHI_AUTOPILOT_CRASH_AT set and dies with exit code 137 at the named point; a second process (the
+ * restarted worker) runs the same input on the same lane DB. Judged by the simulator's own log: exactly one order
+ * per intent. (a) after_journal_write: nothing was sent, the restart sends the stored row once. (b) after_create_sent:
+ * the simulator made the order, the answer was never recorded; the restart's byte-identical resend gets 409
+ * order_already_exists and the lookup finds it.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { clientOrderId } from '../src/domain/order-id';
+import type { LiveExecuteInput } from '../src/execution/live-order';
+import { entryIntent, FIRST_RUN_ID, HELD, liveKeys, liveRig, LiveRig, makerOrder } from './helpers/live';
+
+jest.setTimeout(90_000);
+const ROOT = path.resolve(__dirname, '..');
+let rig: LiveRig;
+
+beforeEach(async () => {
+  rig = await liveRig();
+  const r = await rig.maker.createOrder(makerOrder({ ticker: HELD, side: 'no', action: 'buy', price: 480_000, count: 10_000, clientOrderId: 'mk-no-48' }));
+  expect(r.outcome).toBe('ok');
+});
+afterEach(async () => {
+  await rig.close();
+});
+
+function child(input: LiveExecuteInput, crashAt: string | null): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { bot } = liveKeys();
+  const drill = {
+    baseUrl: rig.sim.baseUrl, rootUrl: rig.sim.rootUrl, dbPath: rig.store.path, keyId: bot.keyId, privateKeyPem: bot.privateKeyPem,
+    config: { trading: { dry_run: false, allowed_series_tickers: ['TS'] } }, input,
+  };
+  const env = { ...process.env, KAP_DRILL: JSON.stringify(drill), ...(crashAt ? { KALSHI_AUTOPILOT_CRASH_AT: crashAt } : {}) };
+  if (!crashAt) delete env.KALSHI_AUTOPILOT_CRASH_AT;
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['-r', path.join(ROOT, 'test/helpers/ts-register.js'), path.join(ROOT, 'test/helpers/live-crash-child.ts')], { env, cwd: ROOT, timeout: 60_000 },
+      (err, stdout, stderr) => resolve({ code: err ? exitCode(err) : 0, stdout, stderr }));
+  });
+}
+
+function exitCode(err: Error): number | null {
+  const c = (err as unknown as { code?: unknown }).code;
+  return typeof c === 'number' ? c : null;
+}
+
+const id0 = clientOrderId(FIRST_RUN_ID, 1, 0);
+async function input(): Promise<LiveExecuteInput> {
+  const scanId = await rig.scan();
+  return { cycle: 1, firstRunId: FIRST_RUN_ID, nowMs: rig.sim.nowMs(), scanId, orders: [{ clientOrderId: id0, intent: entryIntent(520_000, 600_000) }] };
+}
+
+test('killed after the journal write: nothing sent; the restarted process sends the stored row once', async () => {
+  const inp = await input();
+  const crashed = await child(inp, 'after_journal_write:1');
+  expect({ code: crashed.code, stderr: crashed.stderr.trim() }).toEqual({ code: 137, stderr: 'KALSHI_AUTOPILOT_CRASH_AT: crashing at after_journal_write (hit 1)' });
+  const pending = rig.store.journal.get(id0)!;
+  expect(pending).toMatchObject({ status: 'pending_submit', sentAtMs: null });
+  expect(rig.botRequests()).toEqual([]);
+
+  const restarted = await child(inp, null);
+  expect(restarted.code).toBe(0);
+  expect(JSON.parse(restarted.stdout)).toMatchObject({ placed: 1 });
+  expect(rig.botRequests(id0)).toHaveLength(1);
+  expect(rig.botOrdersMade()).toHaveLength(1);
+  expect(rig.store.journal.get(id0)!.requestBody).toBe(pending.requestBody);
+});
+
+test('killed after the simulator accepted the create: the restart resolves it by the resend; one order', async () => {
+  const inp = await input();
+  const crashed = await child(inp, 'after_create_sent:1');
+  expect(crashed.code).toBe(137);
+  expect(rig.botOrdersMade(id0)).toHaveLength(1);
+  expect(rig.store.journal.get(id0)).toMatchObject({ status: 'pending_submit', sendCount: 1 });
+
+  const restarted = await child(inp, null);
+  expect(restarted.code).toBe(0);
+  expect(rig.botRequests(id0).map((o) => [o.outcome, o.error_code])).toEqual([['created', null], ['rejected', 'order_already_exists']]);
+  expect(rig.botOrdersMade()).toHaveLength(1);
+  const row = rig.store.journal.get(id0)!;
+  expect(['resting', 'executed']).toContain(row.status);
+  expect(row.exchangeOrderId).toBe(rig.botOrdersMade(id0)[0].order_id);
+});
