@@ -139,7 +139,8 @@ export async function reconcileLane(deps: ReconcileDeps, input: Pick<CycleRef, '
   }
   const summary: ReconcileSummary = {
     complete: true,
-    resolved: plan.transitions.filter((t) => t.to !== 'unknown' && t.to !== 'resting').length + plan.transitions.filter((t) => t.to === 'resting' && t.from !== 'resting').length,
+    // Journal rows that reached a known status this run (the plan holds no resting → resting or unknown → unknown).
+    resolved: plan.transitions.filter((t) => t.to !== 'unknown').length,
     fillsBooked: plan.fills.length,
     settled: plan.settlements.length,
     adopted: plan.adoptions.length,
