@@ -207,7 +207,7 @@ export function laneWorkerOptions(
   venue: { simBaseUrl?: string | null } = {},
 ): LaneWorkerOptions {
   return {
-    trading: buildTradingDeps(p.ctx, { logger, simBaseUrl: venue.simBaseUrl ?? null, credentials: laneCredentials(p) }),
+    trading: buildTradingDeps(p.ctx, { logger, simBaseUrl: venue.simBaseUrl ?? null, credentials: p.ctx.mode === 'live' ? laneCredentials(p) : null }),
     onCycleFinished: process.stderr.isTTY ? (c) => process.stderr.write(`${cycleReport(c)}\n`) : undefined,
     identity: p.identity,
     banner: p.banner,
@@ -225,7 +225,8 @@ export function laneWorkerOptions(
  * The Kalshi credentials of a lane's worker: the operator's key id + private key from the secrets (env or the config
  * file's key file), as the read commands take them; on env sim without them, the local simulator key
  * (`<database.dir>/sim-key`, made by `up`/`sim`) when it exists; otherwise none (market data only — a live lane's
- * creates then fail with 401, recorded as rejected). Never the sim key on demo or prod.
+ * creates then fail with 401, recorded as rejected). Never the sim key on demo or prod. The worker passes them to live
+ * lanes only: a dry-run lane reads public market data and never needs (or fails on) a key.
  */
 export function laneCredentials(p: Pick<PreparedLane, 'ctx' | 'secrets'>, cwd = process.cwd()): KalshiCredentials | null {
   const s = p.secrets;
