@@ -35,7 +35,8 @@ afterAll(async () => {
 
 test('a live lane: an execute retry after a createThen500 makes exactly one order per intent on the simulator', async () => {
   const { bot } = liveKeys();
-  sim = await freshSim(env, { keys: [bot] });
+  // An account large enough for the configured bankroll's sizing (the default $1,000 refuses with insufficient_balance).
+  sim = await freshSim(env, { keys: [bot], startingBalanceMicros: 1_000_000_000_000 });
   const ctx = simRunContext({ trading: { dry_run: false, allowed_series_tickers: ['SIMHIGHTEMP', 'SIMGDP'] } });
   const t = buildTradingDeps(ctx, {
     logger: silentLogger(), simBaseUrl: sim.baseUrl, rateLimiter: new RateLimiter({ tier: 'prestige' }),
@@ -75,8 +76,7 @@ test('a live lane: an execute retry after a createThen500 makes exactly one orde
     expect({ attempts, outcome: cycles[0]?.outcome }).toEqual({ attempts: 2, outcome: 'completed' });
     const placed = sent.filter((r) => ['resting', 'executed', 'canceled'].includes(r.status));
     expect(placed.length).toBeGreaterThan(0);
-    // One order per intent: a placed row has exactly one order on the simulator, a refused one (e.g. 400
-    // insufficient_balance: sizing uses the configured bankroll, the simulator's account holds $1,000) none.
+    // One order per intent: a placed row has exactly one order on the simulator, a refused one none.
     for (const r of sent) expect(made.filter((o) => o.client_order_id === r.clientOrderId)).toHaveLength(placed.includes(r) ? 1 : 0);
     expect(made).toHaveLength(placed.length);
     // The retried attempt sent nothing: each row's requests are its own sends (the resend of the 500 included).
