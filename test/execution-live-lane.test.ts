@@ -3,6 +3,8 @@
  * the exchange: a live lane's execute activity places its orders; the first create executes and answers 500
  * (createThen500Next) and the first execute attempt loses its result (the activity fails after doing its work), so
  * Temporal retries it. The simulator's own log must hold exactly one order per placed intent, and the retry sends nothing.
+ * The live order path's not_reconciled_guard gate is the worker process's (buildTradingDeps' default on a live lane):
+ * orders go only because the workflow's `reconcile` ran first and completed in this process.
  */
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';

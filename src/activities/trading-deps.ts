@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { createModel, FairValueModel } from '../models';
 import { KalshiClient, KalshiCredentials, RateLimiter } from '../venues/kalshi';
 import { assertCrashPointsAllowed, CrashHook, crashHookFromSpec } from '../execution/live-order-crash';
+import { reconciledThisCycle } from './reconcile';
 import type { FixedConfigValues, RunContext, RunScope } from '../config/run-context';
 import type { Config } from '../config/schema';
 import type { DeepReadonly } from '../config/canonical';
@@ -34,8 +35,8 @@ export interface TradingDeps {
   /**
    * Optional gate (reconciliation is built separately): true when a complete reconciliation ran for this cycle in this
    * worker process. When given and false, the live order path refuses with not_reconciled_guard; absent = no gate.
-   * Fits src/activities/reconcile.ts: `(cycle, firstRunId) => reconciledThisCycle(firstRunId, cycle)` — to be wired
-   * in the worker once the workflow runs `reconcile` first in each cycle (until then the gate would refuse every order).
+   * buildTradingDeps wires it for a live lane to the worker process's gate (src/activities/reconcile.ts
+   * `reconciledThisCycle`, opened by the `reconcile` activity the workflow runs first in each live cycle).
    */
   reconciledCycle?: ((cycle: number, firstRunId: string) => boolean) | null;
   /** Named crash points (KALSHI_AUTOPILOT_CRASH_AT, sim only; src/execution/live-order-crash.ts). */
@@ -60,6 +61,7 @@ export function buildTradingDeps(
     credentials?: KalshiCredentials | null;
     /** The exchange clock (see TradingDeps.venueNowMs); default: the simulator's clock via venueClock on sim, else wall time. */
     venueNowMs?: () => Promise<number>;
+    /** Default on a live lane: the process's reconciliation gate; `null` = no gate (tests of the order path alone). */
     reconciledCycle?: TradingDeps['reconciledCycle'];
     /** A crash hook (tests); default: from KALSHI_AUTOPILOT_CRASH_AT in `processEnv`, refused unless env is sim. */
     crashAt?: CrashHook | null;
@@ -89,7 +91,8 @@ export function buildTradingDeps(
     model,
     venueClock,
     venueNowMs,
-    reconciledCycle: ports.reconciledCycle ?? null,
+    reconciledCycle: ports.reconciledCycle !== undefined ? ports.reconciledCycle
+      : ctx.mode === 'live' ? (cycle: number, firstRunId: string) => reconciledThisCycle(firstRunId, cycle) : null,
     crashAt: ports.crashAt ?? crashHookFromSpec(crashSpec),
   };
 }

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     logger: silentLogger(), simBaseUrl: d.baseUrl, rateLimiter: new RateLimiter({ tier: 'prestige' }),
     credentials: { keyId: d.keyId, privateKeyPem: d.privateKeyPem },
     venueClock: clock,
+    reconciledCycle: null,
   });
   const store = openStore({ path: d.dbPath, mode: 'live', env: 'sim' });
   try {

@@ -67,6 +67,8 @@ export async function liveRig(config: Record<string, unknown> = {}): Promise<Liv
     venueNowMs: async () => sim.nowMs(),
     crashAt: hook,
     processEnv: {},
+    // The order path alone: no reconciliation runs here, so no gate (the workflow test covers the gate).
+    reconciledCycle: null,
   });
   const makerClient = new KalshiClient({ env: 'sim', baseUrl: sim.baseUrl, credentials: { keyId: maker.keyId, privateKeyPem: maker.privateKeyPem }, rateLimiter: new RateLimiter({ tier: 'prestige' }) });
   const fromBot = () => sim.listOrders().filter((o) => o.key_id === bot.keyId);
