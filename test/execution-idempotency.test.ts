@@ -176,3 +176,21 @@ test('a reconciledCycle gate that says no refuses with not_reconciled_guard and 
   expect(out.skipped).toEqual({ not_reconciled_guard: 1 });
   expect(rig.botRequests()).toEqual([]);
 });
+
+test('what reconciliation found blocks entries: foreign exposure in the market or event, a mismatch with the exchange; nothing is sent', async () => {
+  const inp = await input();
+  rig.store.db.prepare(
+    "INSERT INTO foreign_exposure (kind, ref, ticker, event_ticker, detail, seen_at_ms, reconcile_run_id) VALUES ('position', 'p1', 'TS-E1-OTHER', 'TS-E1', 'manual position', 1, 1)",
+  ).run();
+  const foreign = await executeLiveOrders(rig.t, rig.store, logger, inp);
+  expect(foreign.skipped).toEqual({ duplicate_exposure_guard: 1 });
+  expect(rig.botRequests()).toEqual([]);
+
+  rig.store.db.prepare('DELETE FROM foreign_exposure').run();
+  rig.store.db.prepare(
+    "INSERT INTO reconciliation_runs (first_run_id, cycle, at_ms, complete, mismatch, consecutive_mismatches, latched, summary, detail) VALUES (?, 1, 1, 1, 1, 1, 0, '{}', '{}')",
+  ).run(FIRST_RUN_ID);
+  const mismatch = await executeLiveOrders(rig.t, rig.store, logger, { ...inp, orders: [{ clientOrderId: id1, intent: inp.orders[0].intent }] });
+  expect(mismatch.skipped).toEqual({ reconciliation_mismatch_guard: 1 });
+  expect(rig.botRequests()).toEqual([]);
+});

@@ -108,6 +108,19 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
     if (t.reconciledCycle && !t.reconciledCycle(input.cycle, input.firstRunId)) {
       return { code: REASON.not_reconciled_guard, detail: `cycle ${input.cycle} has not reconciled with the exchange in this worker`, market: null };
     }
+    if (!intent.reduceOnly) {
+      // What reconciliation found, read fresh from the DB: a mismatch with the exchange blocks entries (latched after
+      // three runs until an operator clears it); foreign exposure blocks its market and event. Exits still pass.
+      const mm = store.liveLedger.mismatchBlock();
+      if (mm.blocked) {
+        const why = mm.latched ? 'latched after three mismatching reconciliations: an operator must review and clear it' : 'the last reconciliation disagreed with the exchange';
+        return { code: REASON.reconciliation_mismatch_guard, detail: why, market: null };
+      }
+      const foreign = store.liveLedger.foreignBlocks();
+      if (foreign.tickers.has(intent.ticker) || foreign.events.has(intent.eventTicker)) {
+        return { code: REASON.duplicate_exposure_guard, detail: "foreign exposure (an order or position on the account that is not this lane's) in this market or event", market: null };
+      }
+    }
     const m = store.scans.market(input.scanId, intent.ticker);
     if (!m || !isMarketInAllowedScope(m, settings.scope, settings.mode)) {
       return { code: REASON.scope_guard, detail: m ? 'outside the allowed scope (checked inside execute)' : "not in this cycle's scan", market: m };
