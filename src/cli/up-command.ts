@@ -82,6 +82,9 @@ export async function runLaneProcess(lane: PreparedLane, o: UpOptions, kind: 'up
       try {
         if (sim) say(`  simulator: ${sim.baseUrl} (fair values at ${sim.rootUrl}/sim-oracle/v1/fair-values)`);
         const native = await NativeConnection.connect({ address: lane.temporal.address });
+        // Ends the workflow watch before the client connection closes: a long poll left running past the close makes
+        // the SDK's retry timer call into a shut-down channel and crash the process after a clean Ctrl-C.
+        const watch = new AbortController();
         try {
           let ended: string | null = null;
           await runUntilSignalled(
@@ -102,7 +105,7 @@ export async function runLaneProcess(lane: PreparedLane, o: UpOptions, kind: 'up
               for (const line of hintLines(flags)) say(line);
               // Once the workflow this worker serves completes (stop, restart), the worker has nothing left to do.
               if (watched) {
-                watchWorkflow(client, lane.ctx.lane, logger, (how) => {
+                watchWorkflow(client, lane.ctx.lane, logger, watch.signal, (how) => {
                   ended = how;
                   lw.shutdown();
                 });
@@ -114,6 +117,8 @@ export async function runLaneProcess(lane: PreparedLane, o: UpOptions, kind: 'up
           );
           if (ended) say(`workflow ${lane.ctx.lane} ${ended}: this worker exits. Start the lane again: \`kalshi-autopilot up ${flags}\``);
         } finally {
+          watch.abort();
+          await new Promise((r) => setImmediate(r));
           await native.close();
         }
       } finally {
@@ -136,10 +141,9 @@ export function hintLines(flags: string): string[] {
   ];
 }
 
-function watchWorkflow(client: Client, workflowId: string, logger: Logger, onEnd: (how: string) => void): void {
-  client.workflow
-    .getHandle(workflowId)
-    .result()
+function watchWorkflow(client: Client, workflowId: string, logger: Logger, signal: AbortSignal, onEnd: (how: string) => void): void {
+  client
+    .withAbortSignal(signal, () => client.workflow.getHandle(workflowId).result())
     .then(
       () => 'completed',
       (err: unknown) => {
