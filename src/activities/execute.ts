@@ -7,8 +7,8 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Logger } from 'pino';
-import { ControlState, expireHalts, tradingBlockReason } from '../domain/control';
-import { normalizeReasonCode, REASON, reasonInfo } from '../domain/reason-codes';
+import { exitBlockReason, expireHalts, tradingBlockReason } from '../domain/control';
+import { REASON } from '../domain/reason-codes';
 import { isMarketInAllowedScope } from '../domain/scope';
 import type { OrderIntent } from '../domain/trading-types';
 import { PaperExecutor } from '../execution/paper';
@@ -106,18 +106,4 @@ export async function executePaper(
     out.fills += r.fillIds.length;
   }
   return out;
-}
-
-/**
- * What refuses an exit (a reduce-only order) in the DB's control state: the first code that blocks every order (the
- * kill switch, a latched all-orders halt, an unregistered code); null when only entry-blocking codes apply (pause,
- * reduce_only_guard, daily loss, drawdown…), which let exits pass.
- */
-function exitBlockReason(state: ControlState): string | null {
-  const codes = [
-    ...(state.killSwitch.engaged ? [REASON.kill_switch_guard as string] : []),
-    ...state.latchedHalts.map((h) => normalizeReasonCode(h.code)),
-    ...(state.paused ? [REASON.paused_guard as string] : []),
-  ];
-  return codes.find((c) => reasonInfo(c)?.blocks !== 'new_entries') ?? null;
 }
