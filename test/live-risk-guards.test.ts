@@ -7,14 +7,13 @@
  * - per-cycle caps truncate deterministically.
  * Judged by the lane DB (paper_orders, decisions, control_state, cycles) and the simulator, not by return values.
  */
+import { timeSkippingWithBundle } from './helpers/dry-run';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Duration } from '@temporalio/common';
-import { bundleWorkflowCode, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createTimeSkippingEnv } from './helpers/temporal';
+import { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { cycleInput, KillSources, startLaneWorker, testIdentity, withLaneStore } from './helpers/lane';
 import { simTradingDeps, startTestSim } from './helpers/trading';
-import { cycleRows, freshSim, quietBundlerLogger, startLane, terminateQuietly, untilClosed } from './helpers/pipeline';
-import { workflowsPath } from '../src/worker';
+import { cycleRows, freshSim, startLane, terminateQuietly, untilClosed } from './helpers/pipeline';
 import { applyKillSwitch } from '../src/domain/control';
 import { compareIntents } from '../src/domain/intent-rank';
 import { nextUtcMidnightMs } from '../src/domain/reason-codes';
@@ -27,8 +26,7 @@ let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  bundle = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietBundlerLogger });
+  ({ env, bundle } = await timeSkippingWithBundle());
 }, 180_000);
 
 afterAll(async () => {

@@ -7,14 +7,13 @@
  *   #3 inside execute).
  * Judged by the lane DB (paper_orders, decisions, cycles) and the simulator, never only by return values.
  */
+import { timeSkippingWithBundle } from './helpers/dry-run';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createTimeSkippingEnv } from './helpers/temporal';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { cycleInput, startLaneWorker, testIdentity, withLaneStore } from './helpers/lane';
 import { simRunContext, simTradingDeps } from './helpers/trading';
-import { cycleRows, freshSim, untilClosed, quietBundlerLogger, seriesOf, startLane, tableCount, terminateQuietly } from './helpers/pipeline';
+import { cycleRows, freshSim, untilClosed, seriesOf, startLane, tableCount, terminateQuietly } from './helpers/pipeline';
 import { snapshot } from './domain/market-fixture';
-import { workflowsPath } from '../src/worker';
 import { assertValidForMode, ConfigError, emptySecrets } from '../src/config';
 import { toSnapshot } from '../src/activities/market-snapshot';
 import type { Activities, ExecuteOutcome } from '../src/activities/types';
@@ -31,8 +30,7 @@ let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  bundle = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietBundlerLogger });
+  ({ env, bundle } = await timeSkippingWithBundle());
 }, 180_000);
 
 afterAll(async () => {

@@ -3,22 +3,20 @@
  * on the time-skipping Temporal server with a real worker, a live sim lane's first activity after beginCycle is
  * `reconcile`, and its run is in the lane DB; a dry-run lane never calls it.
  */
+import { timeSkippingWithBundle } from '../helpers/dry-run';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createTimeSkippingEnv } from '../helpers/temporal';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { cycleInput, startLaneWorker, testIdentity } from '../helpers/lane';
 import { openStore } from '../../src/store';
-import { quietBundlerLogger, startLane, terminateQuietly, untilClosed } from '../helpers/pipeline';
+import { startLane, terminateQuietly, untilClosed } from '../helpers/pipeline';
 import { liveRig } from '../helpers/live';
-import { workflowsPath } from '../../src/worker';
 import type { Activities } from '../../src/activities/types';
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  bundle = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietBundlerLogger });
+  ({ env, bundle } = await timeSkippingWithBundle());
 }, 180_000);
 
 afterAll(async () => {

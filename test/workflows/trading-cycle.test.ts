@@ -1,15 +1,14 @@
 /**
  * tradingCycle on a real (time-skipping) Temporal server with a real worker, real activities and a real SQLite DB.
  */
+import { timeSkippingWithBundle } from '../helpers/dry-run';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
-import { bundleWorkflowCode, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import BetterSqlite3 from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createTimeSkippingEnv } from '../helpers/temporal';
 import { cycleInput, startLaneWorker, tempDir, testIdentity, withLaneStore } from '../helpers/lane';
-import { workflowsPath } from '../../src/worker';
 import { registerSecret } from '../../src/observability/redact';
 import { applyKillSwitch, initialControlState, latchHalt } from '../../src/domain/control';
 import {
@@ -28,17 +27,12 @@ let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  bundle = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietBundlerLogger });
+  ({ env, bundle } = await timeSkippingWithBundle());
 }, 180_000);
 
 afterAll(async () => {
   await env?.teardown();
 });
-
-const quietBundlerLogger = {
-  trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {},
-} as unknown as Parameters<typeof bundleWorkflowCode>[0]['logger'];
 
 function start(input: TradingCycleInput) {
   return env.client.workflow.start(WORKFLOW_TYPE, {
