@@ -18,6 +18,7 @@ import type {
 import { assertSameLane } from './lane-guard';
 import { isOutsideWrite } from '../store/control-store';
 import { buildHeartbeat, writeHeartbeat } from '../observability/heartbeat';
+import { cycleSummaryFields, cycleSummaryText } from '../observability/cycle-summary';
 import { ApplicationFailure } from '@temporalio/activity';
 import { recordCycleOutcome } from '../domain/failure-cooldown';
 import type { TradingDeps } from './trading-deps';
@@ -26,6 +27,7 @@ import { scanMarkets } from './scan';
 import { decideOrders } from './decide';
 import { executePaper } from './execute';
 import { bookPaper } from './book';
+import { bookLive } from './book-live';
 import { reconcileLane } from './reconcile';
 
 export type { TradingDeps, TradingSettings } from './trading-deps';
@@ -83,7 +85,9 @@ export function createActivities(deps: ActivityDeps): Activities {
     },
     async book(input) {
       guard(input);
-      return bookPaper(trading(), store, logger, input);
+      const t = trading();
+      // A live lane's ledger is the exchange's (booked by reconcile); the paper store is dry-run's alone.
+      return t.settings.mode === 'live' ? bookLive(t, store, logger, input) : bookPaper(t, store, logger, input);
     },
 
     async beginCycle(input: BeginCycleInput): Promise<BeginCycleResult> {
@@ -110,7 +114,11 @@ export function createActivities(deps: ActivityDeps): Activities {
         const state = store.risk.read().failureCooldown;
         store.risk.write({ failureCooldown: recordCycleOutcome(state, input.cycle, input.outcome.startsWith('error:'), cfg) }, input.nowMs);
       }
-      logger.info({ cycle: input.cycle, outcome: input.outcome, blocked: input.status.tradingBlockedBy, summary: input.summary }, 'cycle_summary');
+      const line = cycleSummaryFields({
+        lane: input.lane.lane, cycle: input.cycle, outcome: input.outcome, startedAtMs: input.startedAtMs, finishedAtMs: input.nowMs,
+        summary: input.summary, blocked: input.status.tradingBlockedBy,
+      });
+      logger.info({ ...line, summary: input.summary }, cycleSummaryText(line));
       if (deps.onCycleFinished) {
         try {
           const decisions = store.decisions.list({ cycle: input.cycle, firstRunId: input.firstRunId });
