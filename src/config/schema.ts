@@ -100,6 +100,11 @@ export const executionSchema = z.object({
   order_ttl_seconds: int().min(1, 'must be at least 1').max(86400, 'must be at most 86400').default(600),
   /** No new entry within this many seconds of a market's close. */
   min_time_to_close_seconds: int().min(0, 'must be 0 or more').max(604800, 'must be at most 604800').default(3600),
+  /**
+   * A resting order is cancelled once its market closes within this many seconds (src/domain/cancel-plan.ts). More
+   * than the 60 s its own expiration_time keeps before the close, so the bot's cancel comes first.
+   */
+  cancel_before_close_seconds: int().min(61, 'must be more than 60 (the order\'s own expiration is 60 s before the close)').max(86400, 'must be at most 86400').default(120),
   apply_kalshi_fees_to_edge: bool().default(true),
   reconcile_max_pages: positiveInt().default(5),
   reconcile_page_limit: int().min(1, 'must be at least 1').max(1000, 'must be at most 1000 (Kalshi maximum)').default(200),
