@@ -104,7 +104,11 @@ export const publicRoutes: Route[] = [
     return ok({ cursor, trades: page.map(tradeJson) });
   } },
   { method: 'GET', pattern: '/markets/orderbooks', auth: false, handler: (ctx) => {
-    const tickers = (ctx.query.get('tickers') ?? '').split(',').filter(Boolean);
+    // OpenAPI GetMarketOrderbooks: `tickers` repeated (form, explode), 1–100 of ≤ 200 characters; a comma list is
+    // split too (tolerance: the live parser is UNVERIFIED). Unknown tickers are left out of the answer.
+    const tickers = [...new Set(ctx.query.getAll('tickers').flatMap((v) => v.split(',')).filter(Boolean))];
+    const bad = tickers.length < 1 ? 'min' : tickers.length > 100 ? 'max' : tickers.some((t) => t.length > 200) ? 'max' : null;
+    if (bad) throw errors.queryValidation(`Parameter validation failed for GetMarketOrderbooks: Key: 'GetMarketOrderbooksParams.Tickers' Error:Field validation for 'Tickers' failed on the '${bad}' tag`);
     const ex = ctx.core.exchange;
     return ok({ orderbooks: tickers.filter((t) => ex.books.has(t)).map((t) => ({ ticker: t, ...orderbookJson(ex.books.get(t)!, 0) })) });
   } },

@@ -23,6 +23,7 @@ import type * as T from './types';
 import * as W from './wire-schemas';
 import { toBatchCancel, toBatchCreate } from './batch';
 import { findOrderByClientOrderId, FindOrderQuery, OrderLookup } from './find-order';
+import { orderbookBatches, toOrderbooks } from './orderbooks';
 import type { EventFilters, FillFilters, MarketFilters, OrderFilters, PositionFilters, SettlementFilters, TradeFilters } from './filters';
 
 export type { EventFilters, FillFilters, MarketFilters, OrderFilters, PositionFilters, SettlementFilters, TradeFilters } from './filters';
@@ -230,6 +231,15 @@ export class KalshiClient {
       { path: `/markets/${encodePathSegment(ticker)}/orderbook`, auth: 'optional', operation: 'GET /markets/{ticker}/orderbook', query: { depth } },
       W.OrderbookWire, (w) => P.toOrderbook(ticker, w),
     );
+  }
+
+  /** Many books at once (GET /markets/orderbooks, ≤ 100 tickers a request, batches in parallel under the shared
+   * limiter); strict (orderbooks.ts). A ticker the exchange does not answer is absent from the map. */
+  async getOrderbooks(tickers: readonly string[]): Promise<Map<string, T.KalshiOrderbook>> {
+    const parts = await Promise.all(orderbookBatches(tickers).map(async (batch) => toOrderbooks(batch, await this.http.read({
+      method: 'GET', path: '/markets/orderbooks', auth: 'optional', operation: 'GET /markets/orderbooks', query: { tickers: { repeat: batch } },
+    }))));
+    return new Map(parts.flatMap((m) => [...m]));
   }
 
   listTrades(f: TradeFilters = {}, pages?: PaginationOptions): Promise<T.KalshiTrade[]> {

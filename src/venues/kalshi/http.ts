@@ -21,7 +21,9 @@ import type { KalshiEnv } from './env';
 import { safeErrorMessage } from '../../observability/redact';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE' | 'PUT';
-export type QueryValue = string | number | boolean | readonly string[] | null | undefined;
+/** An array is sent comma-joined (`tickers=A,B`); `{ repeat: [...] }` as one parameter per value (`tickers=A&tickers=B`,
+ * OpenAPI `style: form, explode: true`). */
+export type QueryValue = string | number | boolean | readonly string[] | { readonly repeat: readonly string[] } | null | undefined;
 
 export interface RequestSpec {
   method: HttpMethod;
@@ -73,6 +75,8 @@ export function buildQuery(query: Record<string, QueryValue> | undefined): strin
     if (v === undefined || v === null || v === '') continue;
     if (Array.isArray(v)) {
       if (v.length) params.set(k, v.join(','));
+    } else if (typeof v === 'object') {
+      for (const item of (v as { repeat: readonly string[] }).repeat) params.append(k, item);
     } else params.set(k, String(v));
   }
   const s = params.toString();

@@ -10,6 +10,7 @@
  * Reads (throw KalshiApiError | KalshiTransportError | KalshiParseError | KalshiCredentialsRequiredError)
  *   public:   listMarkets(filters, {maxPages?, maxItems?}) · getMarketsPage(filters, cursor) · getMarket(ticker)
  *             listEvents(filters) · getEvent(eventTicker) · getSeries(ticker) · listSeries() · getOrderbook(ticker, depth?)
+ *             getOrderbooks(tickers) (batch, ≤ 100 a request, Map by ticker; a ticker not answered is absent)
  *             listTrades(filters) · getExchangeStatus() · getExchangeSchedule()
  *   portfolio: getUserDataTimestamp() · getBalance() · getPositions() (all pages) · listOrders(filters) · getOrder(id)
  *             listFills(filters) · listSettlements(filters) · listOrderGroups() · getOrderGroup(id)
@@ -50,5 +51,6 @@ export type { PaginationOptions } from './pagination';
 export type { FindOrderQuery, OrderLookup } from './find-order';
 export { marketMatchesStatusFilter, MARKET_STATUS_FILTER_MATCHES, MARKET_STATUSES } from './parse';
 export { OrderRequestError } from './requests';
+export { ORDERBOOKS_BATCH_MAX, orderbookBatches, toOrderbooks } from './orderbooks';
 export type { CreateOrderInput, AmendOrderInput, DecreaseOrderInput } from './requests';
 export type * from './types';

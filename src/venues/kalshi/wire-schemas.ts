@@ -84,6 +84,12 @@ export const OrderbookWire = z.object({
 });
 export type OrderbookWire = z.infer<typeof OrderbookWire>;
 
+/** `GET /markets/orderbooks` (OpenAPI GetMarketOrderbooksResponse): one `{ticker, orderbook_fp}` per market found. */
+export const OrderbooksWire = z.object({
+  orderbooks: z.array(z.object({ ticker: str.min(1), orderbook_fp: OrderbookWire.shape.orderbook_fp })),
+});
+export type OrderbooksWire = z.infer<typeof OrderbooksWire>;
+
 export const TradeWire = z.object({
   trade_id: str.min(1),
   ticker: str.min(1),
