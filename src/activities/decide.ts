@@ -1,6 +1,6 @@
 /**
  * decide: scope → fair value → opportunities → sizing → exits → guards → final scope, on the scan the workflow refers
- * to. Thin: loads the scan, the ledger and the open paper positions (held markets outside the scan are fetched from
+ * to. Thin: loads the scan, the ledger and the open positions — paper in dry-run, the live ledger in live (held markets outside the scan are fetched from
  * the venue), asks the model, calls the pure `decideCycle`, stores estimates, decision records and the risk-guard
  * states, and returns only the intents (a handful) and counts.
  */
@@ -13,7 +13,7 @@ import type { HaltToLatch } from '../domain/risk-guards';
 import { dollarsFromConfigNumber, formatDollarsExact } from '../domain/fixed';
 import type { MarketSnapshot, OrderIntent } from '../domain/trading-types';
 import type { Store } from '../store';
-import { paperLedgerView } from './ledger-view';
+import { laneLedger } from './ledger-view';
 import { heldMarketSnapshot } from './held-markets';
 import type { TradingDeps } from './trading-deps';
 
@@ -45,7 +45,9 @@ export async function decideOrders(
 
   // Marks (and exits) for held markets outside this scan come from the venue (never invented).
   const known = new Map<string, MarketSnapshot>(scan.markets.map((m) => [m.ticker, m]));
-  const held = store.paper.positions({ open: true });
+  // The lane's own ledger by run mode: the paper store in dry-run, reconciliation's live ledger and the journal in live.
+  const lane = laneLedger(settings.mode, store);
+  const held = lane.held();
   const heldMarkets: MarketSnapshot[] = [];
   for (const p of held) {
     if (known.has(p.ticker)) continue;
@@ -67,17 +69,16 @@ export async function decideOrders(
   store.decisions.recordEstimates(ref, est.estimates);
 
   // What an exit may sell: the held count minus what resting sells already promise (the paper executor refuses more).
-  const resting = store.paper.orders({ status: 'resting' }).filter((o) => o.action === 'sell');
+  const resting = lane.open().filter((o) => o.action === 'sell');
   const positions: ExitPosition[] = held
     .map((p) => {
-      const promised = resting.filter((o) => o.ticker === p.ticker && o.side === p.side).reduce((n, o) => n + o.countCentis - o.filledCentis, 0);
+      const promised = resting.filter((o) => o.ticker === p.ticker && o.side === p.side).reduce((n, o) => n + o.remainingCentis, 0);
       return { ticker: p.ticker, eventTicker: p.eventTicker, side: p.side, countCentis: p.countCentis - promised, costMicros: p.costMicros };
     })
     .filter((p) => p.countCentis > 0);
 
   const f = settings.fixed;
-  const ledger = paperLedgerView(
-    store.paper,
+  const ledger = lane.view(
     { bankrollMicros: f.bankroll, nowMs: input.nowMs, maxTotalExposureFractionPpm: f.maxTotalExposureFractionPpm, maxNewExposurePerDayFractionPpm: f.maxNewExposurePerDayFractionPpm },
     (ticker) => known.get(ticker) ?? null,
   );
