@@ -2,18 +2,20 @@
  * Test-only admin API under /__sim/ (off by default): received-order log, clock, forced settlement, faults, reset,
  * keys, balances, trading switch. Plain JSON, no auth (loopback only). Errors are {"error": "..."} with status 400/404.
  * POST /__sim/clock {"nowMs": N} is the forward-only clock adapter (an earlier N is ignored: 200, moved false).
+ * GET /__sim/history[?account_id=ID] is the evidence (history.ts): order state changes, fills, settlements.
  */
 import { formatDollars, parseDollars } from '../domain/fixed';
 import { marketProbabilityAt } from './market-drift';
 import type { SimCore } from './core';
 import type { SimResponse } from './errors';
 import type { Faults } from './faults';
+import type { HistoryBody } from './history';
 
 function bad(message: string, status = 400): SimResponse {
   return { status, body: { error: message } };
 }
 
-export function handleAdmin(core: SimCore, method: string, path: string, raw: string): SimResponse {
+export function handleAdmin(core: SimCore, method: string, path: string, raw: string, query?: URLSearchParams): SimResponse {
   let body: Record<string, unknown> = {};
   if (raw.trim() !== '') {
     try {
@@ -37,6 +39,8 @@ export function handleAdmin(core: SimCore, method: string, path: string, raw: st
           })),
           keys: core.keys.ids(),
         } };
+      case 'GET /__sim/history':
+        return { status: 200, body: historyBody(core, query?.get('account_id') ?? null) };
       case 'GET /__sim/orders':
         return { status: 200, body: { orders: core.received } };
       case 'POST /__sim/clock':
@@ -86,4 +90,22 @@ export function handleAdmin(core: SimCore, method: string, path: string, raw: st
   } catch (e) {
     return bad((e as Error).message);
   }
+}
+
+/** The simulator's record (history.ts), every account or one; market life is brought up to now first. */
+export function historyBody(core: SimCore, accountId: string | null): HistoryBody {
+  core.sync();
+  const ex = core.exchange;
+  const h = ex.history;
+  const events = accountId === null ? h.events.slice() : h.events.filter((e) => e.account_id === accountId);
+  return {
+    now_ms: ex.nowMs,
+    accounts: [...new Set(h.events.map((e) => e.account_id))].sort(),
+    markets: [...ex.markets.values()].map((m) => {
+      const e = ex.events.get(m.eventTicker)!;
+      return { ticker: m.ticker, event_ticker: m.eventTicker, series_ticker: e.seriesTicker, mutually_exclusive: e.mutuallyExclusive };
+    }),
+    events,
+    dropped: h.dropped,
+  };
 }

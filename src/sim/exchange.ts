@@ -11,6 +11,7 @@ import { crossableVolume, match, wouldCross } from './matching-engine';
 import { OrderGroup, recordMatched } from './order-groups';
 import { isOnGrid } from './price-grid';
 import { OrderSnapshot, orderAt, recordOrder } from './read-lag';
+import { CancelReason, SimHistory } from './history';
 import { Rng, rngFor, uuidFrom } from './prng';
 import type { BuiltScenario } from './scenario';
 import type { BookSide, SimEvent, SimFill, SimMarket, SimOrder, SimSeries, SimTrade, StpType, TimeInForce } from './types';
@@ -57,6 +58,8 @@ export class Exchange {
   readonly groups = new Map<string, OrderGroup>();
   /** Order snapshots by exchange (market) time, for the read-after-write lag fault. */
   readonly snapshots = new Map<string, OrderSnapshot[]>();
+  /** The evidence: every user order state change, fill and settlement (GET /__sim/history; history.ts). */
+  readonly history = new SimHistory();
   maintenance: Array<{ startMs: number; endMs: number }> = [];
   tradingOverride: boolean | null = null;
   exchangeActive = true;
@@ -115,8 +118,9 @@ export class Exchange {
   }
 
   // ---- snapshots (read-after-write lag, read-lag.ts) ----
-  touch(o: SimOrder): void {
+  touch(o: SimOrder, reason: CancelReason | null = null): void {
     if (o.house) return;
+    this.history.changed(o, this.nowMs, reason);
     o.lastUpdateMs = this.nowMs;
     let list = this.snapshots.get(o.orderId);
     if (!list) this.snapshots.set(o.orderId, (list = []));
@@ -172,6 +176,7 @@ export class Exchange {
     };
     if (inp.clientOrderId !== undefined) acct.clientOrderIds.add(inp.clientOrderId);
     this.orders.set(order.orderId, order);
+    this.history.created(order, this.nowMs);
     if (group) group.orderIds.push(order.orderId);
     const fills = this.execute(order);
     return { order, fills };
@@ -196,7 +201,7 @@ export class Exchange {
     const s = this.seriesOfMarket(m);
     const res = match(book, order);
     const summary: FillSummary = { fillCount: 0, fillCost: 0, fees: 0 };
-    for (const maker of res.stpCanceledMakers) this.finishCanceled(maker);
+    for (const maker of res.stpCanceledMakers) this.finishCanceled(maker, 'self_trade');
     for (const mt of res.matches) {
       const tradeId = this.newId();
       const tFee = order.house ? 0 : takerFee(mt.count, mt.priceYes, s.feeMultiplierPpm);
@@ -239,6 +244,7 @@ export class Exchange {
     applyFill(acct, m.ticker, m.eventTicker, o.side, count, priceYes, fee, this.nowMs, o);
     const fill: SimFill = { fillId: tradeId, orderId: o.orderId, accountId: o.accountId, ticker: m.ticker, side: o.side, count, priceYes, isTaker, fee, createdMs: this.nowMs };
     acct.fills.push(fill);
+    this.history.fill(fill, o.clientOrderId);
   }
 
   private recordTrade(m: SimMarket, tradeId: string, count: Centis, priceYes: Micros, takerSide: BookSide): void {
@@ -261,7 +267,7 @@ export class Exchange {
   cancelGroupOrders(g: OrderGroup): void {
     for (const id of g.orderIds) {
       const o = this.orders.get(id);
-      if (o && o.status === 'resting' && this.isInBook(o)) this.cancelResting(o);
+      if (o && o.status === 'resting' && this.isInBook(o)) this.cancelResting(o, 'order_group');
     }
   }
 
@@ -269,17 +275,17 @@ export class Exchange {
     return o.status === 'resting' && o.remaining > 0;
   }
 
-  private finishCanceled(o: SimOrder): void {
+  private finishCanceled(o: SimOrder, reason: CancelReason): void {
     o.remaining = 0;
     o.status = o.filled > 0 && o.filled === o.initialCount ? 'executed' : 'canceled';
-    this.touch(o);
+    this.touch(o, reason);
   }
 
-  /** Remove a resting order from its book and mark it canceled; returns the contracts removed. */
-  cancelResting(o: SimOrder): Centis {
+  /** Remove a resting order from its book and mark it canceled (`reason` for the history); returns the contracts removed. */
+  cancelResting(o: SimOrder, reason: CancelReason = 'user'): Centis {
     const reduced = o.remaining;
     this.books.get(o.ticker)?.remove(o);
-    this.finishCanceled(o);
+    this.finishCanceled(o, reason);
     return reduced;
   }
 
@@ -363,7 +369,7 @@ export class Exchange {
   /** Cancel every resting order of a market (at close). */
   clearBook(ticker: string): void {
     const book = this.books.get(ticker)!;
-    for (const o of book.allOrders()) this.cancelResting(o);
+    for (const o of book.allOrders()) this.cancelResting(o, 'market_closed');
   }
 
   oneDollar(): Micros {

@@ -10,6 +10,7 @@
  *   sim.setFaults({ error5xxRate, fail5xxNext, timeoutCreateRate, timeoutNextCreates, createThen500Rate,
  *                   createThen500Next, timeoutMode, burst429, readLagMs, malformedRate, malformNext, clockSkewMs })
  *   sim.listOrders()       // every order request received: client_order_id, time, status, outcome, order_id
+ *   sim.history(accountId?) // the evidence: order state changes, fills, settlements (= GET /__sim/history)
  *   sim.forceSettle(ticker, 'yes' | 'no')   // close + determine + finalize now (payouts to /portfolio/settlements)
  *   sim.addKey(keyId, publicKeyPem); sim.setBalance(keyId, micros); sim.reset(); await sim.close();
  *
@@ -31,6 +32,8 @@ import { silentLogger } from '../observability/logger';
 import type { AuthWindow } from './auth';
 import type { ClockOptions } from './clock';
 import { SimCore, ReceivedOrder } from './core';
+import { historyBody } from './admin';
+import type { HistoryBody } from './history';
 import { DEFAULT_SCENARIO } from './default-scenario';
 import type { Faults } from './faults';
 import { DEFAULT_LIQUIDITY, LiquidityOptions } from './liquidity';
@@ -46,6 +49,7 @@ export { simClockAdapter } from './clock-adapter';
 export type { SimClockAdapter } from './clock-adapter';
 export type { Faults } from './faults';
 export type { ReceivedOrder } from './core';
+export type { HistoryBody, HistoryEvent, HistoryMarket, OrderEvent, FillEvent, SettlementEvent } from './history';
 export type { ClockOptions } from './clock';
 
 export interface StartOptions {
@@ -80,6 +84,8 @@ export interface SimHandle {
   advanceTo(ms: number): { moved: boolean; nowMs: number };
   setFaults(partial: Partial<Faults>): Faults;
   listOrders(): ReceivedOrder[];
+  /** The evidence (GET /__sim/history): every account, or one. */
+  history(accountId?: string): HistoryBody;
   forceSettle(ticker: string, result?: MarketResult): { ticker: string; status: string; result: string };
   addKey(keyId: string, publicKeyPem: string): void;
   setBalance(keyId: string, micros: Micros): void;
@@ -129,6 +135,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<SimHandle
     advanceTo: (ms) => core.advanceTo(ms),
     setFaults: (p) => core.faults.set(p),
     listOrders: () => core.received.map((r) => ({ ...r })),
+    history: (accountId) => historyBody(core, accountId ?? null),
     forceSettle: (ticker, result) => {
       const m = core.forceSettle(ticker, result);
       return { ticker: m.ticker, status: m.status, result: m.result };

@@ -19,7 +19,7 @@ export function runLifecycle(ex: Exchange, seed: number, ms: number, prevMs: num
   for (const w of ex.maintenance) {
     if (w.startMs > prevMs && w.startMs <= ms && ex.tradingOverride === null) {
       withTime(ex, w.startMs, () => {
-        for (const o of ex.orders.values()) if (o.status === 'resting' && o.cancelOnPause) ex.cancelResting(o);
+        for (const o of ex.orders.values()) if (o.status === 'resting' && o.cancelOnPause) ex.cancelResting(o, 'maintenance');
       });
     }
   }
@@ -45,7 +45,7 @@ export function runLifecycle(ex: Exchange, seed: number, ms: number, prevMs: num
   // GTC expirations.
   for (const o of ex.orders.values()) {
     if (o.status === 'resting' && o.expirationSec !== undefined && o.expirationSec * 1000 <= ms) {
-      withTime(ex, o.expirationSec * 1000, () => ex.cancelResting(o));
+      withTime(ex, o.expirationSec * 1000, () => ex.cancelResting(o, 'expired'));
     }
   }
 }
@@ -80,10 +80,12 @@ export function finalize(ex: Exchange, m: SimMarket): void {
     const revenue = notional(ONE_DOLLAR, winning);
     acct.balance += revenue;
     acct.updatedMs = ex.nowMs;
-    acct.settlements.push({
+    const settlement = {
       ticker: m.ticker, eventTicker: m.eventTicker, result: m.result as 'yes' | 'no', yesCount: yes, noCount: no,
       yesTotalCost: yes > 0 ? p.costBasis : 0, noTotalCost: no > 0 ? p.costBasis : 0, revenue, feeCost: p.feesPaid, settledMs: ex.nowMs,
-    });
+    };
+    acct.settlements.push(settlement);
+    ex.history.settlement(acct.id, settlement);
     acct.positions.delete(m.ticker);
     recordAccount(acct, ex.nowMs);
   }

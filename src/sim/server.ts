@@ -127,7 +127,7 @@ export function createSimServer(core: SimCore): SimServer {
       const t = url.searchParams.get('tickers');
       return send(res, { status: 200, body: fairValues(core.exchange, core.opts.seed, core.opts.oracleNoisePpm, t ? new Set(t.split(',')) : null) });
     }
-    if (core.opts.admin && path.startsWith(`${ADMIN_PREFIX}/`)) return send(res, handleAdmin(core, (req.method ?? 'GET').toUpperCase(), path, raw));
+    if (core.opts.admin && path.startsWith(`${ADMIN_PREFIX}/`)) return send(res, handleAdmin(core, (req.method ?? 'GET').toUpperCase(), path, raw, url.searchParams));
     send(res, { status: 404, body: errors.notFound().body });
   }
 
