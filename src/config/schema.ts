@@ -146,6 +146,28 @@ export const observabilitySchema = z.object({
   heartbeat_file: nullablePath().default(null),
   webhook_enabled: bool().default(false),
   webhook_timeout_seconds: int().min(1, 'must be at least 1').max(60, 'must be at most 60').default(10),
+  /** An outside dead-man's-switch URL pinged (GET) after every cycle; null = no ping. A failing ping never fails a cycle. */
+  deadman_url: httpUrl().nullable().default(null),
+  /** `watchdog`: a heartbeat older than its next-due time plus this many seconds is stale. */
+  watchdog_grace_seconds: int().min(0, 'must be 0 or more').max(86400, 'must be at most 86400').default(300),
+}).strict();
+
+export const ALERT_FORMATS = ['generic', 'slack', 'discord'] as const;
+
+/** Webhook alerts (the URL is the secret KALSHI_AUTOPILOT_WEBHOOK_URL; sent when observability.webhook_enabled). */
+export const alertsSchema = z.object({
+  /** The payload: `generic` JSON, or Slack's / Discord's incoming-webhook shape. */
+  format: z.enum(ALERT_FORMATS, { errorMap: () => ({ message: `must be one of ${ALERT_FORMATS.join(', ')}` }) }).default('generic'),
+  /** Consecutive failed cycles that raise the `repeated_failures` alert. */
+  repeated_failure_threshold: positiveInt().default(3),
+}).strict();
+
+/** The go-live checklist (`preflight`). */
+export const goLiveSchema = z.object({
+  /** Hours of dry-run burn-in with the live config that `preflight` requires; 0 disables the check. */
+  min_burn_in_hours: num().min(0, 'must be 0 or more').max(8760, 'must be at most 8760').default(24),
+  /** The most clock skew against the exchange that `preflight` accepts. */
+  max_clock_skew_seconds: num().min(0, 'must be 0 or more').max(60, 'must be at most 60').default(5),
 }).strict();
 
 export const simOracleSchema = z.object({
@@ -189,6 +211,8 @@ export const configSchema = z.object({
   database: databaseSchema.default({}),
   observability: observabilitySchema.default({}),
   model: modelSchema.default({}),
+  alerts: alertsSchema.default({}),
+  go_live: goLiveSchema.default({}),
 }).strict();
 
 /**
