@@ -8,7 +8,9 @@
  *   (in-process: the crash hook throws, then the same function runs again on the same journal, as a retried activity
  *   or a restarted worker would): still exactly one order per intent, and the resend carries the stored bytes;
  * - an unknown outcome blocks every new order of the lane (unknown_order_outcome_guard, read from the DB) until it is
- *   resolved.
+ *   resolved;
+ * - a journal row holding another order under an intent's client_order_id latches idempotency_conflict_guard (the
+ *   outcome's `latch`, applied by the workflow) and nothing is sent.
  * Not here yet: the process-kill drill (KALSHI_AUTOPILOT_CRASH_AT in a separate worker process) and the Temporal
  * lane run of these faults.
  */
@@ -17,6 +19,7 @@ import { clientOrderId } from '../src/domain/order-id';
 import { silentLogger } from '../src/observability/logger';
 import { openStore } from '../src/store';
 import { notBeforeMs, resolveUnknown } from '../src/domain/order-outcome';
+import { buildOrderRequest, isRefusal } from '../src/domain/order-request';
 import { entryIntent, FIRST_RUN_ID, HELD, liveRig, LiveRig, makerOrder, SimulatedCrash } from './helpers/live';
 
 jest.setTimeout(60_000);
@@ -193,4 +196,24 @@ test('what reconciliation found blocks entries: foreign exposure in the market o
   const mismatch = await executeLiveOrders(rig.t, rig.store, logger, { ...inp, orders: [{ clientOrderId: id1, intent: inp.orders[0].intent }] });
   expect(mismatch.skipped).toEqual({ reconciliation_mismatch_guard: 1 });
   expect(rig.botRequests()).toEqual([]);
+});
+
+test('a journal row planted under the same client_order_id with other parameters latches idempotency_conflict_guard; nothing is sent', async () => {
+  const inp = await input([id0, id1]);
+  // Another order (count 9.00, not the intent's 5.00) already holds id0, e.g. a row written by an older build.
+  const req = buildOrderRequest({ clientOrderId: id0, ticker: HELD, side: 'yes', action: 'buy', priceMicros: 520_000, countCentis: 900, reduceOnly: false, nowMs: rig.sim.nowMs(), orderTtlSeconds: 3600, closeTimeMs: null });
+  if (isRefusal(req)) throw new Error(req.detail);
+  rig.store.journal.insertPending({ clientOrderId: id0, firstRunId: FIRST_RUN_ID, cycle: 1, idx: 0, ticker: HELD, eventTicker: 'TS-E1', side: 'yes', action: 'buy', priceMicros: 520_000, countCentis: 900, requestBody: req.body, createdAtMs: rig.sim.nowMs() });
+  const planted = rig.store.journal.get(id0)!;
+
+  const out = await executeLiveOrders(rig.t, rig.store, logger, inp);
+  expect(out.latch.map((h) => h.code)).toEqual(['idempotency_conflict_guard']);
+  expect(out.latch[0].reason).toContain('countCentis 900 ≠ 500');
+  // The conflicting id is never resent or adopted, and the lane's next intent is refused too (all orders blocked).
+  expect(out.skipped).toEqual({ idempotency_conflict_guard: 2 });
+  expect(out.placed).toBe(0);
+  expect(rig.botRequests()).toEqual([]);
+  expect(rig.store.journal.get(id0)).toEqual(planted);
+  expect(rig.store.journal.get(id1)).toBeNull();
+  expect(rig.store.journal.events(id0).map((e) => e.kind)).toEqual(['pending', 'conflict']);
 });

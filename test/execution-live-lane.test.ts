@@ -5,6 +5,8 @@
  * Temporal retries it. The simulator's own log must hold exactly one order per placed intent, and the retry sends nothing.
  * The live order path's not_reconciled_guard gate is the worker process's (buildTradingDeps' default on a live lane):
  * orders go only because the workflow's `reconcile` ran first and completed in this process.
+ * An idempotency conflict (a journal row holding another order under an intent's client_order_id) latches the lane
+ * through the execute outcome's `latch`: the simulator receives no order, in that cycle or the next.
  */
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -15,6 +17,7 @@ import { silentLogger } from '../src/observability/logger';
 import type { SimHandle } from '../src/sim';
 import { openStore } from '../src/store';
 import { RateLimiter } from '../src/venues/kalshi';
+import { buildOrderRequest, isRefusal } from '../src/domain/order-request';
 import { workflowsPath } from '../src/worker';
 import { cycleInput, startLaneWorker, tempDir, testIdentity } from './helpers/lane';
 import { liveKeys } from './helpers/live';
@@ -87,5 +90,66 @@ test('a live lane: an execute retry after a createThen500 makes exactly one orde
     expect(store.journal.hasUnknown()).toBe(false);
   } finally {
     store.close();
+  }
+}, 180_000);
+
+test('a planted journal row under an intent\'s client_order_id latches idempotency_conflict_guard: the simulator receives no order', async () => {
+  const { bot } = liveKeys();
+  const sim2 = await freshSim(env, { keys: [bot], startingBalanceMicros: 1_000_000_000_000 });
+  const ctx = simRunContext({ trading: { dry_run: false, allowed_series_tickers: ['SIMHIGHTEMP', 'SIMGDP'] } });
+  const t = buildTradingDeps(ctx, {
+    logger: silentLogger(), simBaseUrl: sim2.baseUrl, rateLimiter: new RateLimiter({ tier: 'prestige' }),
+    venueClock: { advanceTo: async (ms: number) => sim2.advanceTo(ms) },
+    credentials: { keyId: bot.keyId, privateKeyPem: bot.privateKeyPem },
+    processEnv: {},
+  });
+  const dbPath = path.join(tempDir('kap-live-conflict-'), 'live.sqlite');
+  let executes = 0;
+  // Right before the first execute, another order is planted under the first intent's id (its count differs).
+  const wrap = (a: Activities): Activities => ({
+    ...a,
+    async execute(input) {
+      executes += 1;
+      const o = input.orders[0];
+      const count = o.intent.countCentis + 100;
+      const req = buildOrderRequest({ clientOrderId: o.clientOrderId, ticker: o.intent.ticker, side: o.intent.side, action: o.intent.action, priceMicros: o.intent.priceMicros, countCentis: count, reduceOnly: false, nowMs: input.nowMs, orderTtlSeconds: 3600, closeTimeMs: null });
+      if (isRefusal(req)) throw new Error(req.detail);
+      const s = openStore({ path: dbPath, mode: 'live', env: 'sim' });
+      try {
+        if (!s.journal.get(o.clientOrderId)) {
+          s.journal.insertPending({ clientOrderId: o.clientOrderId, firstRunId: input.firstRunId!, cycle: input.cycle, idx: 0, ticker: o.intent.ticker, eventTicker: o.intent.eventTicker, side: o.intent.side, action: o.intent.action, priceMicros: o.intent.priceMicros, countCentis: count, requestBody: req.body, createdAtMs: input.nowMs });
+        }
+      } finally {
+        s.close();
+      }
+      return a.execute(input);
+    },
+  });
+  const id = testIdentity({ mode: 'live' });
+  try {
+    const lw = await startLaneWorker(env, bundle, id, { trading: t, wrapActivities: wrap, dbPath });
+    await lw.worker.runUntil(async () => {
+      const h = await startLane(env, cycleInput(id, { cycleIntervalSeconds: 3600, maxCycles: 2 }));
+      try {
+        await untilClosed(env, h, '5 minutes');
+      } finally {
+        await terminateQuietly(h);
+      }
+    });
+    const cycles = cycleRows(dbPath);
+    // The next cycle: the latched halt (all orders) skips it before execute (the workflow's own check).
+    expect(cycles.map((c) => c.outcome)).toEqual(['completed', 'skipped:idempotency_conflict_guard']);
+    expect(cycles[0].summary.skipped.idempotency_conflict_guard).toBeGreaterThan(0);
+    expect(executes).toBe(1);
+    const store = openStore({ path: dbPath, mode: 'live', env: 'sim' });
+    try {
+      expect(store.control.read()!.latchedHalts.map((h) => h.code)).toEqual(['idempotency_conflict_guard']);
+      expect(store.journal.rows().filter((r) => r.sentAtMs !== null)).toEqual([]);
+    } finally {
+      store.close();
+    }
+    expect(sim2.listOrders().filter((o) => o.key_id === bot.keyId)).toEqual([]);
+  } finally {
+    await sim2.close();
   }
 }, 180_000);

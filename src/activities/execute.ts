@@ -31,6 +31,11 @@ export interface ExecuteOutcome {
   fills: number;
   skipped: Record<string, number>;
   refused: { clientOrderId: string; ticker: string; code: string; detail: string }[];
+  /**
+   * Halts the workflow latches (live: `idempotency_conflict_guard`). Optional: results recorded before it lack the
+   * field (the workflow reads `latch ?? []`).
+   */
+  latch?: { code: string; reason: string }[];
 }
 
 export async function executePaper(
@@ -44,7 +49,7 @@ export async function executePaper(
     // The live order path (journal first, revalidate, create, record): src/execution/live-order.ts.
     if (!input.firstRunId) throw ApplicationFailure.nonRetryable('a live execute needs the workflow\'s first run id (the journal keys on it)', 'MissingFirstRunId');
     const r = await executeLiveOrders(t, store, logger, { ...input, firstRunId: input.firstRunId });
-    return { placed: r.placed, filledCentis: r.filledCentis, fills: r.fills, skipped: r.skipped, refused: r.refused };
+    return { placed: r.placed, filledCentis: r.filledCentis, fills: r.fills, skipped: r.skipped, refused: r.refused, latch: r.latch };
   }
   if (settings.mode !== 'dry-run') {
     throw ApplicationFailure.nonRetryable(`unknown run mode ${String(settings.mode)}: nothing is placed`, 'UnknownRunMode');

@@ -67,6 +67,11 @@ export interface LiveExecuteOutcome {
   skipped: Record<string, number>;
   refused: { clientOrderId: string; ticker: string; code: string; detail: string }[];
   orders: LiveOrderReport[];
+  /**
+   * Halts the workflow latches after this call (like decide's): `idempotency_conflict_guard` when a journal insert
+   * found its client_order_id holding another order. Cleared only by an operator's `clear-halt`.
+   */
+  latch: { code: string; reason: string }[];
 }
 
 /** Registered-code stand-in for a client refusal the exchange answered (400/403/…): the order was not placed. */
@@ -81,7 +86,7 @@ export function venueNow(t: TradingDeps): Promise<number> {
 export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Logger, input: LiveExecuteInput): Promise<LiveExecuteOutcome> {
   const { settings } = t;
   if (settings.mode !== 'live') throw ApplicationFailure.nonRetryable(`executeLiveOrders on a ${settings.mode} lane: only a live lane sends orders`, 'NotALiveLane');
-  const out: LiveExecuteOutcome = { placed: 0, filledCentis: 0, fills: 0, skipped: {}, refused: [], orders: [] };
+  const out: LiveExecuteOutcome = { placed: 0, filledCentis: 0, fills: 0, skipped: {}, refused: [], orders: [], latch: [] };
   const crash = (p: CrashPoint) => t.crashAt?.(p);
   const report = (o: LiveOrder, status: LiveOrderReport['status'], code: string | null, detail: string) => {
     out.orders.push({ clientOrderId: o.clientOrderId, ticker: o.intent.ticker, status, code, detail });
@@ -97,6 +102,13 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
       out.placed += 1;
       out.filledCentis += filled;
     }
+  };
+
+  /** idempotency_conflict_guard: refuse this order, latch the lane (the workflow applies `latch`), refuse the rest. */
+  const conflicted = (o: LiveOrder, e: IdempotencyConflictError) => {
+    logger.error({ clientOrderId: o.clientOrderId, differences: e.differences }, 'idempotency conflict: the journal holds another order under this id');
+    report(o, null, REASON.idempotency_conflict_guard, e.message);
+    out.latch.push({ code: REASON.idempotency_conflict_guard, reason: e.message });
   };
 
   /** The fresh checks every write must pass (a new order and a resend alike); null = clear. */
@@ -214,7 +226,20 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
 
   for (const o of input.orders) {
     const id = o.clientOrderId;
+    if (out.latch.length > 0) {
+      // idempotency_conflict_guard blocks every order (all_orders) from the moment it is found, not from the next cycle.
+      report(o, null, REASON.idempotency_conflict_guard, 'an idempotency conflict earlier in this call latched the lane: no order until an operator clears it');
+      continue;
+    }
     const existing = store.journal.get(id);
+    const conflict = existing && store.journal.checkIdentity(existing, {
+      firstRunId: input.firstRunId, cycle: input.cycle, idx: indexOf(id), ticker: o.intent.ticker, eventTicker: o.intent.eventTicker,
+      side: o.intent.side, action: o.intent.action, countCentis: o.intent.countCentis,
+    }, await venueNow(t));
+    if (conflict) {
+      conflicted(o, conflict);
+      continue;
+    }
     if (existing) {
       if (existing.status === 'pending_submit' || existing.status === 'unknown') {
         const r = await resume(o, existing);
@@ -256,8 +281,7 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
       }).row;
     } catch (e) {
       if (e instanceof IdempotencyConflictError) {
-        logger.error({ clientOrderId: id, differences: e.differences }, 'idempotency conflict: the journal holds another order under this id');
-        report(o, null, REASON.idempotency_conflict_guard, e.message);
+        conflicted(o, e);
         continue;
       }
       throw e;

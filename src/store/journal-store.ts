@@ -176,6 +176,21 @@ export class JournalStore {
     return result!;
   }
 
+  /**
+   * An existing row met again under its client_order_id (a retry, a restart, or a planted/foreign row): does it describe
+   * the same order? Compared: what the workflow fixes for the id — run, cycle, index, market, event, side, action and
+   * count (the limit price and the body's expiration are the revalidation's, so a retry may not repeat them). Any
+   * difference records a `conflict` event and returns the IdempotencyConflictError (the caller latches
+   * idempotency_conflict_guard; the row is never adopted, resent or reported as this intent's); null = the same order.
+   */
+  checkIdentity(existing: JournalRow, want: Pick<NewJournalRow, 'firstRunId' | 'cycle' | 'idx' | 'ticker' | 'eventTicker' | 'side' | 'action' | 'countCentis'>, atMs: number): IdempotencyConflictError | null {
+    const keys = ['firstRunId', 'cycle', 'idx', 'ticker', 'eventTicker', 'side', 'action', 'countCentis'] as const;
+    const diffs = keys.filter((k) => existing[k] !== want[k]).map((k) => `${k} ${JSON.stringify(existing[k])} ≠ ${JSON.stringify(want[k])}`);
+    if (diffs.length === 0) return null;
+    this.event(existing.clientOrderId, Math.max(0, Math.trunc(atMs)), 'conflict', existing.status, null, `refused: the intent differs (${diffs.join(', ')})`);
+    return new IdempotencyConflictError(existing.clientOrderId, diffs);
+  }
+
   /** Record a send about to happen (first send from pending_submit, or a resend of an unknown). */
   markSent(clientOrderId: string, atMs: number): JournalRow {
     int(atMs, 'atMs', 0);

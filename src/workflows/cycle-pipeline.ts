@@ -74,6 +74,8 @@ export async function runPipeline(ctx: PipelineContext, s: CycleSummary): Promis
       { summary: stepSummary(cycle, 'execute', [plural(orders.length, 'order')]) },
       [{ ...ctx.ref(), scanId: scan.scanId, orders }],
     );
+    // A live execute may latch a halt (idempotency_conflict_guard); results recorded before the field lack it.
+    for (const h of x.latch ?? []) ctx.setControl(latchHalt(ctx.control(), h.code, h.reason, ctx.now(), null));
     s.orders = x.placed;
     s.fills += x.fills;
     for (const [code, n] of Object.entries(x.skipped)) s.skipped[code] = (s.skipped[code] ?? 0) + n;
