@@ -11,6 +11,7 @@
  *   Store.paper    — PaperStore (paper orders, fills, positions, cash ledger; resetPaper)
  *   Store.journal  — JournalStore (live orders: pending before the send, outcomes, events; docs/journal.md)
  *   Store.liveLedger — LiveLedgerStore (live fills, positions, cash, reconciliation runs, foreign exposure; docs/reconciliation.md)
+ *   Store.llm      — LlmStore (the LLM budget ledger and reusable LLM estimates; docs/models.md)
  *   backupDatabase(db, path) — SQLite online backup into a timestamped file.
  */
 import type { Database } from 'better-sqlite3';
@@ -24,6 +25,7 @@ import { PaperStore } from './paper-store';
 import { RiskStore } from './risk-store';
 import { JournalStore } from './journal-store';
 import { LiveLedgerStore } from './live-ledger-store';
+import { LlmStore } from './llm-store';
 
 export * from './db';
 export * from './lock';
@@ -40,6 +42,8 @@ export type { RiskState } from './risk-store';
 export { JournalStore, IdempotencyConflictError, JournalTransitionError, TRANSITIONS, RECONCILIATION_TRANSITIONS, JOURNAL_STATUSES } from './journal-store';
 export { LiveLedgerStore } from './live-ledger-store';
 export type { LiveFillRow, ReconciliationRun, ForeignExposureRow } from './live-ledger-store';
+export { LlmStore } from './llm-store';
+export type { LlmCallRow, LlmCallStatus, CachedLlmEstimate, LlmSpendSummary } from './llm-store';
 export type { JournalRow, NewJournalRow, JournalStatus, JournalEvent, OutcomeOptions } from './journal-store';
 export type {
   PaperOrder, NewPaperOrder, PaperOrderStatus, PaperFill, NewPaperFill, PaperPosition, LedgerEntry, LedgerKind,
@@ -60,6 +64,8 @@ export interface Store {
   readonly journal: JournalStore;
   /** The live ledger and reconciliation runs (docs/reconciliation.md). */
   readonly liveLedger: LiveLedgerStore;
+  /** The LLM budget ledger and reusable LLM estimates (docs/models.md). */
+  readonly llm: LlmStore;
   readonly warnings: string[];
   close(): void;
 }
@@ -84,6 +90,7 @@ export function openStore(opts: OpenDbOptions & { lock?: boolean }): Store {
       risk: new RiskStore(db),
       journal: new JournalStore(db),
       liveLedger: new LiveLedgerStore(db),
+      llm: new LlmStore(db),
       warnings,
       close() {
         try {

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { MIGRATION_7_LLM } from './migration-7-llm';
 
 /**
  * Schema migrations, applied in order and recorded in `schema_version`. Never edit a shipped migration: add one.
@@ -344,6 +345,7 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  MIGRATION_7_LLM,
 ];
 
 export function currentSchemaVersion(db: Database): number {
