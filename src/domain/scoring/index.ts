@@ -1,0 +1,6 @@
+export * from './types';
+export * from './metrics';
+export * from './bootstrap';
+export * from './select';
+export * from './group';
+export * from './bench';
