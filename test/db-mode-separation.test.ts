@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { defaultDbPath } from '../src/config';
 import { DbModeError, LEGACY_DB_NAME, openStore, readDbIdentity } from '../src/store';
+import { MIGRATIONS } from '../src/store/migrations';
 import { tempDir } from './helpers/lane';
 
 const envs = ['sim', 'demo', 'prod'] as const;
@@ -33,7 +34,7 @@ describe('DB mode separation', () => {
     expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(s.db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(s.db.pragma('synchronous', { simple: true })).toBe(2);
-    expect(s.db.prepare('SELECT MAX(version) AS v FROM schema_version').get()).toEqual({ v: 5 });
+    expect(s.db.prepare('SELECT MAX(version) AS v FROM schema_version').get()).toEqual({ v: Math.max(...MIGRATIONS.map((m) => m.version)) });
     s.close();
     expect(readDbIdentity(dbPath)).toEqual({ mode: 'live', env: 'demo', liveUsed: true, foreign: false });
   });
