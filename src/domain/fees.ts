@@ -22,6 +22,8 @@ export const BALANCE_STEP: Micros = 10_000;
 /** Quadratic fee for `count` contracts at YES price `price` with rate `ratePpm`, rounded up to $0.0001. */
 export function quadraticFee(ratePpm: number, count: Centis, price: Micros): Micros {
   if (!Number.isSafeInteger(ratePpm) || ratePpm < 0) throw new RangeError(`fee rate must be a non-negative integer ppm`);
+  if (!Number.isSafeInteger(count)) throw new RangeError(`fee count must be a whole number of centi-contracts (got ${count})`);
+  if (!Number.isSafeInteger(price) || price < 0 || price > MICROS_PER_DOLLAR) throw new RangeError(`fee price must be whole micros in [0, $1] (got ${price})`);
   if (count <= 0 || ratePpm === 0) return 0;
   const P = BigInt(price);
   const num = BigInt(ratePpm) * BigInt(count) * P * (BigInt(MICROS_PER_DOLLAR) - P);
@@ -68,7 +70,9 @@ export function multiplierToPpm(value: number | null | undefined): number {
 function parseScaledPpm(text: string): number {
   const m = /^(\d+)(?:\.(\d{1,6}))?$/.exec(text);
   if (!m) throw new RangeError(`fee_multiplier ${text} cannot be held exactly in ppm`);
-  return Number(m[1]) * 1_000_000 + Number((m[2] ?? '').padEnd(6, '0'));
+  const ppm = Number(m[1]) * 1_000_000 + Number((m[2] ?? '').padEnd(6, '0'));
+  if (!Number.isSafeInteger(ppm)) throw new RangeError(`fee_multiplier ${text} is out of range`);
+  return ppm;
 }
 
 /** Cash change of a fill, floored toward −∞ to the cent. `revenue` is negative for a buyer. */
