@@ -139,7 +139,7 @@ test('a planted journal row under an intent\'s client_order_id latches idempoten
     const cycles = cycleRows(dbPath);
     // The next cycle: the latched halt (all orders) skips it before execute (the workflow's own check).
     expect(cycles.map((c) => c.outcome)).toEqual(['completed', 'skipped:idempotency_conflict_guard']);
-    expect(cycles[0].summary.skipped.idempotency_conflict_guard).toBeGreaterThan(0);
+    expect(cycles[0].summary.skipped?.idempotency_conflict_guard).toBeGreaterThan(0);
     expect(executes).toBe(1);
     const store = openStore({ path: dbPath, mode: 'live', env: 'sim' });
     try {
