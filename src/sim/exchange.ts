@@ -241,10 +241,10 @@ export class Exchange {
       o.makerFees += fee;
     }
     const acct = this.account(o.accountId);
-    applyFill(acct, m.ticker, m.eventTicker, o.side, count, priceYes, fee, this.nowMs, o);
+    const change = applyFill(acct, m.ticker, m.eventTicker, o.side, count, priceYes, fee, this.nowMs, o);
     const fill: SimFill = { fillId: tradeId, orderId: o.orderId, accountId: o.accountId, ticker: m.ticker, side: o.side, count, priceYes, isTaker, fee, createdMs: this.nowMs };
     acct.fills.push(fill);
-    this.history.fill(fill, o.clientOrderId);
+    this.history.fill(fill, o.clientOrderId, change);
   }
 
   private recordTrade(m: SimMarket, tradeId: string, count: Centis, priceYes: Micros, takerSide: BookSide): void {
@@ -289,10 +289,16 @@ export class Exchange {
     return reduced;
   }
 
-  /** V2 cancel: 404 unless the order is this account's and resting. */
+  /**
+   * V2 cancel: 404 unless the order is this account's; 409 market_closed once its market has closed (kalshi-api.md §3:
+   * after close_time every order operation, cancels included, is refused); then 404 unless it is resting.
+   */
   cancelOrder(accountId: string, orderId: string): { order: SimOrder; reducedBy: Centis } {
     const o = this.orders.get(orderId);
-    if (!o || o.accountId !== accountId || o.status !== 'resting') throw errors.notFound();
+    if (!o || o.accountId !== accountId) throw errors.notFound();
+    const ms = this.markets.get(o.ticker)?.status;
+    if (ms === 'closed' || ms === 'determined' || ms === 'finalized') throw errors.marketClosed();
+    if (o.status !== 'resting') throw errors.notFound();
     if (this.exchangeActive === false) throw errors.tradingPaused();
     return { order: o, reducedBy: this.cancelResting(o) };
   }

@@ -46,6 +46,8 @@ export interface FillEvent {
   price_yes_micros: number;
   is_taker: boolean;
   fee_micros: number;
+  /** What the account's cash moved by (cent-floored revenue − fee, with the rounding rebate: kalshi-api.md §8). */
+  balance_change_micros: number;
 }
 
 export interface SettlementEvent {
@@ -126,11 +128,11 @@ export class SimHistory {
     this.push(this.orderEvent(o, kind, ms, r));
   }
 
-  fill(f: SimFill, clientOrderId: string | undefined): void {
+  fill(f: SimFill, clientOrderId: string | undefined, balanceChange: number): void {
     this.push({
       seq: ++this.seq, type: 'fill', account_id: f.accountId, exchange_ms: f.createdMs, fill_id: f.fillId, order_id: f.orderId,
       client_order_id: clientOrderId ?? null, ticker: f.ticker, side: f.side, count_centis: f.count, price_yes_micros: f.priceYes,
-      is_taker: f.isTaker, fee_micros: f.fee,
+      is_taker: f.isTaker, fee_micros: f.fee, balance_change_micros: balanceChange,
     });
   }
 

@@ -66,6 +66,12 @@ test('order states, fills and a settlement, per account, at exchange time', asyn
     ['hist-a', 'HS-E-A', 400, 0], ['hist-b', 'HS-E-A', 0, 400],
   ]);
   for (const s of settlements) expect(s.exchange_ms).toBeGreaterThan(START_MS + 2 * HOUR);
+  // Cash from the record alone: start + Σ fill balance changes + Σ settlement revenue = the account's balance.
+  for (const id of h.accounts) {
+    const mine = h.events.filter((e) => e.account_id === id);
+    const cash = mine.reduce((acc, e) => acc + (e.type === 'fill' ? e.balance_change_micros : e.type === 'settlement' ? e.revenue_micros : 0), 100_000_000);
+    expect({ id, cash }).toEqual({ id, cash: sim.core.exchange.account(id).balance });
+  }
   // Sequence numbers are strictly increasing: the record is ordered as things happened.
   for (let i = 1; i < h.events.length; i++) expect(h.events[i].seq).toBeGreaterThan(h.events[i - 1].seq);
 
