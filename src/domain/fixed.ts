@@ -71,6 +71,11 @@ export function parseDollars(value: unknown, field: string): Micros {
   return parseScaled(value, field, 6, 'dollar');
 }
 
+/** A decimal string scaled by 10^decimals to an exact integer (e.g. Polymarket share sizes in micro-shares, unit "share"). */
+export function parseScaledDecimal(value: unknown, field: string, decimals: number, unit: string): number {
+  return parseScaled(value, field, decimals, unit);
+}
+
 /** "3.00" → 300 centis. */
 export function parseCount(value: unknown, field: string): Centis {
   return parseScaled(value, field, 2, 'count');
