@@ -19,6 +19,7 @@ import { assertSameLane } from './lane-guard';
 import { isOutsideWrite } from '../store/control-store';
 import { buildHeartbeat, writeHeartbeat } from '../observability/heartbeat';
 import { cycleSummaryFields, cycleSummaryText } from '../observability/cycle-summary';
+import { pingDeadman } from '../observability/deadman';
 import { ApplicationFailure } from '@temporalio/activity';
 import { recordCycleOutcome } from '../domain/failure-cooldown';
 import type { TradingDeps } from './trading-deps';
@@ -81,7 +82,7 @@ export function createActivities(deps: ActivityDeps): Activities {
       guard(input);
       const t = trading();
       if (t.settings.mode !== 'live') throw ApplicationFailure.nonRetryable('reconcile runs on live lanes only (a dry-run lane has no exchange account)', 'NotLive');
-      return reconcileLane({ store, venue: t.venue, logger }, input);
+      return reconcileLane({ store, venue: t.venue, logger, crashAt: t.crashAt }, input);
     },
     async book(input) {
       guard(input);
@@ -128,6 +129,12 @@ export function createActivities(deps: ActivityDeps): Activities {
         }
       }
       heartbeat({ status: input.status, nowMs: input.nowMs, writtenBy: 'cycle', outcome: input.outcome, summary: input.summary });
+      // The outside dead-man's switch: pinged after every cycle; a failed ping is a warning, never a failed cycle.
+      const deadman = deps.trading?.settings.config.observability.deadman_url ?? null;
+      if (deadman) {
+        const ping = await pingDeadman(deadman);
+        if (!ping.ok) logger.warn({ cycle: input.cycle, host: ping.host, detail: ping.detail }, 'deadman ping failed');
+      }
     },
 
     async persistControl(input: PersistControlInput): Promise<PersistControlResult> {
