@@ -10,8 +10,8 @@ const ONE = 1_000_000;
 
 export function toSnapshot(
   m: KalshiMarket,
-  event: Pick<KalshiEvent, 'seriesTicker' | 'feeMultiplierOverridePpm' | 'feeTypeOverride'> | null,
-  series: Pick<KalshiSeries, 'feeType' | 'feeMultiplierPpm'> | null,
+  event: Pick<KalshiEvent, 'seriesTicker' | 'feeMultiplierOverridePpm' | 'feeTypeOverride'> & Partial<Pick<KalshiEvent, 'title' | 'subTitle'>> | null,
+  series: Pick<KalshiSeries, 'feeType' | 'feeMultiplierPpm'> & Partial<Pick<KalshiSeries, 'settlementSources'>> | null,
   pendingFeeChange: boolean,
 ): MarketSnapshot {
   const multiplier = event?.feeMultiplierOverridePpm ?? series?.feeMultiplierPpm ?? ONE;
@@ -33,5 +33,21 @@ export function toSnapshot(
     feeMultiplierPpm: multiplier,
     feeUnverified: pendingFeeChange || multiplier !== ONE || (event?.feeMultiplierOverridePpm ?? null) !== null,
     result: m.result === 'yes' || m.result === 'no' ? m.result : null,
+    terms: {
+      title: m.title,
+      yesSubTitle: m.yesSubTitle,
+      noSubTitle: m.noSubTitle,
+      eventTitle: event?.title ?? null,
+      eventSubTitle: event?.subTitle ?? null,
+      rulesPrimary: m.rulesPrimary,
+      rulesSecondary: m.rulesSecondary,
+      settlementSources: series?.settlementSources ?? [],
+      closeTime: m.closeTime,
+      expectedExpirationTime: m.expectedExpirationTime,
+      latestExpirationTime: m.latestExpirationTime,
+      strikeType: m.strikeType,
+      floorStrike: m.floorStrike,
+      capStrike: m.capStrike,
+    },
   };
 }

@@ -23,6 +23,28 @@ export interface Estimate {
   reasoning: string;
 }
 
+/**
+ * What a market settles on, verbatim from the exchange (the LLM model's prompt carries it: a forecast of another
+ * question than the one the market settles on is worthless). Text only; times are the exchange's ISO strings.
+ */
+export interface MarketTerms {
+  title: string | null;
+  yesSubTitle: string | null;
+  noSubTitle: string | null;
+  eventTitle: string | null;
+  eventSubTitle: string | null;
+  rulesPrimary: string | null;
+  rulesSecondary: string | null;
+  /** The series' settlement sources as `name (url)`. */
+  settlementSources: string[];
+  closeTime: string | null;
+  expectedExpirationTime: string | null;
+  latestExpirationTime: string | null;
+  strikeType: string | null;
+  floorStrike: string | null;
+  capStrike: string | null;
+}
+
 /** What the decision step needs of a market (a snapshot taken by the scan). */
 export interface MarketSnapshot {
   ticker: string;
@@ -46,6 +68,8 @@ export interface MarketSnapshot {
   feeUnverified: boolean;
   /** `yes` | `no` once determined, else null. */
   result: 'yes' | 'no' | null;
+  /** What the market settles on (kept by the scan since issue 15; absent on older stored scans). */
+  terms?: MarketTerms;
 }
 
 /** A sized order the pipeline wants to place (the workflow indexes these to build client order ids). */

@@ -83,6 +83,10 @@ export function toMarket(w: W.MarketWire): T.KalshiMarket {
     result,
     settlementValue: result === null ? null : optDollars(w.settlement_value_dollars, 'settlement_value_dollars'),
     strikeType: nz(w.strike_type),
+    floorStrike: w.floor_strike == null ? null : String(w.floor_strike),
+    capStrike: w.cap_strike == null ? null : String(w.cap_strike),
+    rulesPrimary: nz(w.rules_primary) || null,
+    rulesSecondary: nz(w.rules_secondary) || null,
     priceLevelStructure: nz(w.price_level_structure),
     priceRanges: (w.price_ranges ?? []).map((r, i) => ({
       start: parseDollars(r.start, `price_ranges[${i}].start`),
@@ -119,6 +123,9 @@ export function toSeries(w: z.infer<typeof W.SeriesWire>): T.KalshiSeries {
     feeType: w.fee_type as FeeType,
     feeMultiplierPpm: multiplierToPpm(w.fee_multiplier),
     tags: w.tags ?? [],
+    settlementSources: (w.settlement_sources ?? [])
+      .map((x) => (typeof x === 'string' ? x : [x.name, x.url ? `(${x.url})` : null].filter(Boolean).join(' ')))
+      .filter((x) => x.length > 0),
   };
 }
 

@@ -51,6 +51,12 @@ export interface KalshiMarket {
   result: 'yes' | 'no' | 'scalar' | null;
   settlementValue: Micros | null;
   strikeType: string | null;
+  /** `floor_strike` / `cap_strike` as the exchange wrote them (text: a strike is not money). */
+  floorStrike: string | null;
+  capStrike: string | null;
+  /** What the market settles on, verbatim. */
+  rulesPrimary: string | null;
+  rulesSecondary: string | null;
   priceLevelStructure: string | null;
   priceRanges: PriceRange[];
   canCloseEarly: boolean | null;
@@ -81,6 +87,8 @@ export interface KalshiSeries {
   /** fee_multiplier as integer ppm (no floats leave the parser). */
   feeMultiplierPpm: number;
   tags: string[];
+  /** `settlement_sources` as `name (url)` lines. */
+  settlementSources: string[];
 }
 
 export interface OrderbookLevel {

@@ -40,6 +40,8 @@ export const MarketWire = z.object({
   strike_type: optStr,
   floor_strike: z.number().nullish(),
   cap_strike: z.number().nullish(),
+  rules_primary: optStr,
+  rules_secondary: optStr,
   can_close_early: z.boolean().nullish(),
   price_level_structure: optStr,
   price_ranges: z.array(z.object({ start: dec, end: dec, step: dec })).nullish(),
@@ -71,6 +73,8 @@ export const SeriesWire = z.object({
   fee_type: str,
   fee_multiplier: z.number(),
   tags: z.array(z.string()).nullish(),
+  /** `[{ name, url }]` on the current API; a plain string is accepted too. */
+  settlement_sources: z.array(z.union([z.string(), z.object({ name: optStr, url: optStr }).passthrough()])).nullish(),
   volume_fp: optDec,
 });
 export type SeriesWire = z.infer<typeof SeriesWire>;
