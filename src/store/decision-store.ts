@@ -3,7 +3,7 @@
  * is harmless. Every value is an integer (ppm, micros, centis).
  */
 import type { Database } from 'better-sqlite3';
-import type { DecisionRecord, Estimate } from '../domain/trading-types';
+import type { DecisionRecord, Estimate, MarketSnapshot } from '../domain/trading-types';
 import type { CycleRef } from './scan-store';
 
 export interface StoredDecision extends DecisionRecord {
@@ -22,15 +22,28 @@ export interface StoredEstimate extends Estimate {
 export class DecisionStore {
   constructor(private readonly db: Database) {}
 
-  /** Replace the cycle's estimates (one per ticker and model). */
-  recordEstimates(ref: CycleRef, estimates: Estimate[]): void {
+  /**
+   * Replace the cycle's estimates (one per ticker and model), each with its market's context at decision time when
+   * `markets` holds it (docs/scoring.md): event, series, close time, the YES mid (⌊(bid + ask) / 2⌋, null
+   * without both quotes) and both sides' asks (YES ask; NO ask = 1 − YES bid).
+   */
+  recordEstimates(ref: CycleRef, estimates: Estimate[], markets: readonly MarketSnapshot[] = []): void {
+    const byTicker = new Map(markets.map((m) => [m.ticker, m]));
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM estimates WHERE first_run_id = ? AND cycle = ?').run(ref.firstRunId, ref.cycle);
       const put = this.db.prepare(
-        `INSERT INTO estimates (first_run_id, cycle, ticker, model, probability_ppm, confidence_ppm, as_of_ms, reasoning)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO estimates (first_run_id, cycle, ticker, model, probability_ppm, confidence_ppm, as_of_ms, reasoning,
+           event_ticker, series_ticker, category, close_time_ms, mid_ppm, yes_ask_micros, no_ask_micros)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
-      for (const e of estimates) put.run(ref.firstRunId, ref.cycle, e.ticker, e.source, e.probabilityPpm, e.confidencePpm, e.asOfMs, e.reasoning);
+      for (const e of estimates) {
+        const m = byTicker.get(e.ticker);
+        const bid = m?.yesBid?.price ?? null;
+        const ask = m?.yesAsk?.price ?? null;
+        put.run(ref.firstRunId, ref.cycle, e.ticker, e.source, e.probabilityPpm, e.confidencePpm, e.asOfMs, e.reasoning,
+          m?.eventTicker ?? null, m?.seriesTicker ?? null, null, m?.closeTimeMs ?? null,
+          bid !== null && ask !== null ? Math.floor((bid + ask) / 2) : null, ask, bid === null ? null : 1_000_000 - bid);
+      }
     })();
   }
 

@@ -12,6 +12,7 @@
  *   Store.journal  — JournalStore (live orders: pending before the send, outcomes, events; docs/journal.md)
  *   Store.liveLedger — LiveLedgerStore (live fills, positions, cash, reconciliation runs, foreign exposure; docs/reconciliation.md)
  *   Store.llm      — LlmStore (the LLM budget ledger and reusable LLM estimates; docs/models.md)
+ *   Store.quality  — QualityStore (settled outcomes, scored forecasts, the model bench; docs/scoring.md)
  *   backupDatabase(db, path) — SQLite online backup into a timestamped file.
  */
 import type { Database } from 'better-sqlite3';
@@ -26,6 +27,7 @@ import { RiskStore } from './risk-store';
 import { JournalStore } from './journal-store';
 import { LiveLedgerStore } from './live-ledger-store';
 import { LlmStore } from './llm-store';
+import { QualityStore } from './quality-store';
 
 export * from './db';
 export * from './lock';
@@ -43,6 +45,8 @@ export { JournalStore, IdempotencyConflictError, JournalTransitionError, TRANSIT
 export { LiveLedgerStore } from './live-ledger-store';
 export type { LiveFillRow, ReconciliationRun, ForeignExposureRow } from './live-ledger-store';
 export { LlmStore } from './llm-store';
+export { QualityStore } from './quality-store';
+export type { BenchRow, BenchClear, OutcomeSource } from './quality-store';
 export type { LlmCallRow, LlmCallStatus, CachedLlmEstimate, LlmSpendSummary } from './llm-store';
 export type { JournalRow, NewJournalRow, JournalStatus, JournalEvent, OutcomeOptions } from './journal-store';
 export type {
@@ -66,6 +70,8 @@ export interface Store {
   readonly liveLedger: LiveLedgerStore;
   /** The LLM budget ledger and reusable LLM estimates (docs/models.md). */
   readonly llm: LlmStore;
+  /** Settled outcomes, scored forecasts and the model bench (docs/scoring.md). */
+  readonly quality: QualityStore;
   readonly warnings: string[];
   close(): void;
 }
@@ -91,6 +97,7 @@ export function openStore(opts: OpenDbOptions & { lock?: boolean }): Store {
       journal: new JournalStore(db),
       liveLedger: new LiveLedgerStore(db),
       llm: new LlmStore(db),
+      quality: new QualityStore(db),
       warnings,
       close() {
         try {

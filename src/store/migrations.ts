@@ -1,5 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { MIGRATION_7_LLM } from './migration-7-llm';
+import { MIGRATION_8_CYCLE_CONFIG } from './migration-8-cycle-config';
+import { MIGRATION_9_QUALITY } from './migration-9-quality';
 
 /**
  * Schema migrations, applied in order and recorded in `schema_version`. Never edit a shipped migration: add one.
@@ -346,6 +348,8 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   MIGRATION_7_LLM,
+  MIGRATION_8_CYCLE_CONFIG,
+  MIGRATION_9_QUALITY,
 ];
 
 export function currentSchemaVersion(db: Database): number {
