@@ -54,7 +54,7 @@ export interface OpenOrder {
   remainingCentis: number;
 }
 
-interface LedgerFacts {
+export interface LedgerFacts {
   positions: HeldPosition[];
   open: OpenOrder[];
   /** Buys placed since 00:00 UTC of the logical clock: ticker and notional at the limit. */
@@ -123,7 +123,8 @@ const MAY_TRADE = new Set(['pending_submit', 'unknown', 'resting']);
 /** Journal statuses of an order that went to the exchange (a trade of the day, whatever became of it). */
 const SENT = new Set(['pending_submit', 'unknown', 'resting', 'executed', 'canceled']);
 
-function liveFacts(store: Store, opts: LedgerViewOptions): LedgerFacts {
+/** The live ledger's facts from the journal and reconciliation's tables (a Store, or the two stores on a read-only DB). */
+export function liveFacts(store: Pick<Store, 'journal' | 'liveLedger'>, opts: Pick<LedgerViewOptions, 'bankrollMicros' | 'nowMs'>): LedgerFacts {
   const journal = store.journal.rows();
   const eventOf = new Map<string, string>();
   for (const r of journal) eventOf.set(r.ticker, r.eventTicker);

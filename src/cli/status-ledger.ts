@@ -8,7 +8,9 @@
  *              never scanned)
  *   exposure = Σ cost of open positions + Σ notional (rounded up) of what resting buys still want (capital.ts)
  * cash and equity need trading.bankroll: null (with a note) when the config is unusable.
- * ledger (live, source "last_cycle"): the figures the last finished cycle recorded (cycles.summary_json).
+ * ledger (live, source "live"): the live ledger reconciliation booked and the journal's open orders, with the
+ *   reconciliation state (status-live-ledger.ts); source "last_cycle" (the figures the last finished cycle recorded,
+ *   cycles.summary_json) only for a live lane that has neither reconciled nor journalled anything.
  * lastCycle: the last finished cycle's counts, and its one-line reason when it placed nothing (CycleSummary).
  * Money is fixed-point dollar text: 4 decimals, 6 when 4 would round; counts 2 decimals.
  */
@@ -21,6 +23,7 @@ import { displayPath, safeErrorMessage } from '../observability/redact';
 import { CycleStore, PaperStore } from '../store';
 import { LaneCliOptions, LaneTarget, prepareLane } from './lane';
 import { hasTables, withReadOnlyLaneDb } from './read-lane-db';
+import { liveLedgerStatus, liveReconciliationLines, type LiveReconciliationStatus } from './status-live-ledger';
 
 export interface LedgerPosition {
   ticker: string;
@@ -43,7 +46,7 @@ export interface LedgerResting {
 }
 
 export interface LedgerStatus {
-  source: 'paper' | 'last_cycle';
+  source: 'paper' | 'live' | 'last_cycle';
   /** source last_cycle: the cycle whose figures these are. */
   asOfCycle: number | null;
   bankroll: string | null;
@@ -57,6 +60,8 @@ export interface LedgerStatus {
   positions: LedgerPosition[] | null;
   resting: LedgerResting[] | null;
   note: string | null;
+  /** source live: the reconciliation state behind these figures. */
+  reconciliation?: LiveReconciliationStatus;
 }
 
 export interface LastCycleStatus {
@@ -174,7 +179,7 @@ export function readStatusExtras(lane: Pick<LaneTarget, 'dbPath' | 'dbFrom' | 'm
       try {
         ledger = lane.mode === 'dry-run'
           ? (hasTables(db, 'paper_orders', 'paper_positions', 'paper_ledger') ? paperLedger(db, bankroll) : null)
-          : cycleLedger(last);
+          : (liveLedgerStatus(db, bankroll) ?? cycleLedger(last));
       } catch (err) {
         ledger = { error: safeErrorMessage(err) };
       }
@@ -194,7 +199,9 @@ export function statusExtraLines(x: StatusExtras, dbPath: string): string[] {
     lines.push(`  ledger: cannot read: ${l.error}`);
   } else if (l) {
     const $ = (v: string | null) => (v === null ? 'unknown' : `$${v}`);
-    const from = l.source === 'paper' ? `paper, now; bankroll ${$(l.bankroll)}` : `as of cycle #${l.asOfCycle}`;
+    const from = l.source === 'paper' ? `paper, now; bankroll ${$(l.bankroll)}`
+      : l.source === 'live' ? `live, as reconciled${l.asOfCycle === null ? '' : ` at cycle #${l.asOfCycle}`}; bankroll ${$(l.bankroll)}`
+      : `as of cycle #${l.asOfCycle}`;
     lines.push(
       `  ledger (${from}): cash ${$(l.cash)}  equity ${$(l.equity)}  exposure ${$(l.exposure)}${l.realizedPnl !== null ? `  realised P&L ${$(l.realizedPnl)}` : ''}`,
       `  open positions: ${l.openPositions}  resting orders: ${l.restingOrders}`,
@@ -202,6 +209,7 @@ export function statusExtraLines(x: StatusExtras, dbPath: string): string[] {
     for (const p of l.positions ?? []) lines.push(`    ${p.ticker} ${p.side} ${p.count}  cost $${p.cost}  mark $${p.mark} (${p.markBasis}${p.markedAt ? ` at ${p.markedAt}` : ''})`);
     for (const o of l.resting ?? []) lines.push(`    resting ${o.action} ${o.ticker} ${o.side} ${o.remaining} @ $${o.price} until ${o.expiresAt}`);
     if (l.note) lines.push(`  ledger note: ${l.note}`);
+    if (l.reconciliation) lines.push(...liveReconciliationLines(l.reconciliation));
   } else {
     lines.push(`  ledger: none recorded in ${displayPath(dbPath)}`);
   }

@@ -97,6 +97,39 @@ describe('status: ledger and last cycle from the lane DB', () => {
     });
     expect(out.lastCycle).toMatchObject({ cycle: 4, placedNothing: false, whyNoTrade: null, orders: 1, fills: 1 });
   });
+
+  it('a live lane that reconciled shows the live ledger: booked positions and cash, open journal orders, the reconciliation state', async () => {
+    const dir = tempDir('kap-status-live-rec-');
+    const s = openStore({ path: path.join(dir, 'data', 'kalshi-autopilot-sim-live.sqlite'), mode: 'live', env: 'sim' });
+    // What reconciliation booked (fixture rows, as applyPlan writes them): 2.00 YES of TS-E1-A for 1.04 plus a 0.035
+    // fee, and a resting buy of 3.00 @ 0.52 of the same order; a later incomplete run; one foreign order elsewhere.
+    const body = JSON.stringify({ ticker: 'TS-E1-A', client_order_id: 'ka1ab-1-0', side: 'bid', price: '0.5200', count: '5.00', expiration_time: Math.floor(T0 / 1000) + 3600 });
+    s.journal.insertPending({ clientOrderId: 'ka1ab-1-0', firstRunId: 'run-L', cycle: 1, idx: 0, ticker: 'TS-E1-A', eventTicker: 'TS-E1', side: 'yes', action: 'buy', priceMicros: 520_000, countCentis: 500, requestBody: body, createdAtMs: T0 });
+    s.journal.markSent('ka1ab-1-0', T0);
+    s.journal.recordOutcome('ka1ab-1-0', 'resting', { atMs: T0, exchangeOrderId: 'o-1' });
+    s.db.prepare("INSERT INTO reconciliation_runs (first_run_id, cycle, at_ms, complete, mismatch, summary) VALUES ('run-L', 2, ?, 1, 0, '{}')").run(T0 + 1000);
+    s.db.prepare("INSERT INTO reconciliation_runs (first_run_id, cycle, at_ms, complete, mismatch, summary) VALUES ('run-L', 3, ?, 0, 0, '{}')").run(T0 + 2000);
+    s.db.prepare("INSERT INTO live_cash_ledger (at_ms, kind, ref, amount_micros) VALUES (?, 'start', 'start', 1000000000), (?, 'fill', 'f-1', -1075000)").run(T0, T0 + 1000);
+    s.db.prepare("INSERT INTO live_fills (fill_id, order_id, client_order_id, ticker, book_side, yes_price_micros, count_centis, fee_micros, cash_micros, realized_micros, is_taker, booked_at_ms, reconcile_run_id) VALUES ('f-1', 'o-1', 'ka1ab-1-0', 'TS-E1-A', 'bid', 520000, 200, 35000, -1075000, -35000, 1, ?, 1)").run(T0 + 1000);
+    s.db.prepare("INSERT INTO live_positions (ticker, position_centis, cost_micros, realized_pnl_micros, fees_micros, updated_at_ms) VALUES ('TS-E1-A', 200, 1040000, -35000, 35000, ?)").run(T0 + 1000);
+    s.db.prepare("INSERT INTO foreign_exposure (kind, ref, ticker, event_ticker, detail, seen_at_ms, reconcile_run_id) VALUES ('order', 'x-1', 'TS-E2-B', 'TS-E2', 'not the lane''s', ?, 1)").run(T0 + 1000);
+    s.close();
+    const r = await runCli(['status', '--json', '--env', 'sim', '--live', '--temporal-address', '127.0.0.1:1'], { cwd: dir, timeoutMs: 60_000 });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.ledger).toEqual({
+      source: 'live', asOfCycle: 2, bankroll: '10000.0000', cash: '9998.9250', realizedPnl: '-0.0350', equity: '9999.9650', exposure: '2.6000',
+      openPositions: 1, restingOrders: 1,
+      positions: [{ ticker: 'TS-E1-A', side: 'yes', count: '2.00', cost: '1.0400', mark: '1.0400', markBasis: 'cost', markedAt: null }],
+      resting: [{ ticker: 'TS-E1-A', side: 'yes', action: 'buy', price: '0.5200', remaining: '3.00', expiresAt: new Date(Math.floor(T0 / 1000) * 1000 + 3_600_000).toISOString() }],
+      note: null,
+      reconciliation: { lastRunAt: new Date(T0 + 2000).toISOString(), lastRunCycle: 3, lastRunComplete: false, mismatch: false, latched: false, foreign: 1, unknownOrders: 0 },
+    });
+    const text = await runCli(['status', '--env', 'sim', '--live', '--temporal-address', '127.0.0.1:1'], { cwd: dir, timeoutMs: 60_000 });
+    expect(text.stdout).toContain('ledger (live, as reconciled at cycle #2; bankroll $10000.0000)');
+    expect(text.stdout).toContain('reconciliation: last run cycle #3');
+    expect(text.stdout).toContain('(INCOMPLETE: nothing changed locally)');
+  });
 });
 
 describe('reset-paper', () => {
