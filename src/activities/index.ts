@@ -30,6 +30,7 @@ import { executePaper } from './execute';
 import { bookPaper } from './book';
 import { bookLive } from './book-live';
 import { reconcileLane } from './reconcile';
+import { cancelRestingActivity } from './cancel-resting';
 
 export type { TradingDeps, TradingSettings } from './trading-deps';
 
@@ -83,6 +84,10 @@ export function createActivities(deps: ActivityDeps): Activities {
       const t = trading();
       if (t.settings.mode !== 'live') throw ApplicationFailure.nonRetryable('reconcile runs on live lanes only (a dry-run lane has no exchange account)', 'NotLive');
       return reconcileLane({ store, venue: t.venue, logger, crashAt: t.crashAt }, input);
+    },
+    async cancelResting(input) {
+      guard(input);
+      return cancelRestingActivity(trading(), store, logger, input);
     },
     async book(input) {
       guard(input);

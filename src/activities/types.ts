@@ -9,8 +9,9 @@ import type { DecideOutcome } from './decide';
 import type { ExecuteOrder, ExecuteOutcome } from './execute';
 import type { BookOutcome } from './book';
 import type { ReconcileSummary } from './reconcile';
+import type { CancelRestingInput, CancelRestingOutcome } from './cancel-resting';
 
-export type { ScanResult, DecideOutcome, ExecuteOrder, ExecuteOutcome, BookOutcome, ReconcileSummary };
+export type { ScanResult, DecideOutcome, ExecuteOrder, ExecuteOutcome, BookOutcome, ReconcileSummary, CancelRestingInput, CancelRestingOutcome };
 import type { LaneIdentity, StatusView } from '../workflows/definitions';
 
 /** What every activity input carries to prove it is for this worker: the lane identity and the pinned DB id. */
@@ -87,6 +88,8 @@ export interface Activities {
   beginCycle(input: BeginCycleInput): Promise<BeginCycleResult>;
   /** Live lanes: journal, fills, positions, settlements and cash against the exchange (docs/reconciliation.md). */
   reconcile(input: CycleRef): Promise<ReconcileSummary>;
+  /** Live lanes: cancel resting orders due (TTL, before close) or all of the lane's (kill switch, stop); dry-run: a no-op. */
+  cancelResting(input: CancelRestingInput): Promise<CancelRestingOutcome>;
   /** Fetch what the scope names; filter and scope-check (#1); store the scan. */
   scan(input: CycleRef): Promise<ScanResult>;
   /** Fair value → opportunities → sizing → risk guards → final scope (#2); decision records stored. */

@@ -71,6 +71,15 @@ export const ACTIVITY_POLICIES: Readonly<Record<keyof Activities, ActivityPolicy
       'a user-data timestamp, the lane\'s orders, fills and settlements walked to the last page, positions, the balance and ' +
       'one market read per foreign market, then one SQLite transaction; an incomplete run changes nothing, so a retry is safe',
   },
+  cancelResting: {
+    startToCloseTimeout: '5 minutes',
+    heartbeatTimeout: '1 minute',
+    retry: VENUE_RETRY,
+    why:
+      'one resting-orders walk, one market read per market holding a lane order, then one cancel (a write) per order due; ' +
+      'a retry is safe: a cancelled order answers 404 (gone) and is never cancelled twice; spaced out like other venue ' +
+      'calls so a rate-limited exchange is not hammered; the workflow counts a failure and tries again next cycle',
+  },
   book: {
     startToCloseTimeout: '5 minutes',
     retry: VENUE_RETRY,
