@@ -3,7 +3,10 @@
 /**
  * Records workflow histories for the replay test (test/workflows/replay.test.ts).
  *
- *   npm run build && node test/tools/record-histories.js [suffix]
+ *   npm run build && node test/tools/record-histories.js [suffix] [--live]
+ *
+ * --live records a live lane on the simulator (the bot's own RSA key, reconcile first, live orders, a kill switch with
+ * cancelResting and a stop with cancelResting), so the live branches of the workflow have histories too.
  *
  * The files are named <date>-trading-cycle[-<suffix>]-run<n>.json; give a suffix (argv or HISTORY_SUFFIX) when files of
  * the same date already exist (never overwrite a recorded history).
@@ -18,6 +21,7 @@ const path = require('node:path');
 const { TestWorkflowEnvironment } = require('@temporalio/testing');
 const { Runtime, DefaultLogger } = require('@temporalio/worker');
 const { execFileSync } = require('node:child_process');
+const { generateKeyPairSync } = require('node:crypto');
 
 const root = path.resolve(__dirname, '../..');
 const dist = (p) => require(path.join(root, 'dist', p));
@@ -36,20 +40,31 @@ async function main() {
     server: { executable: { type: 'existing-path', path: path.join(root, '.temporal/bin/temporal-test-server') } },
   });
   const outDir = path.join(root, 'test/fixtures/histories');
-  const suffix = process.argv[2] || process.env.HISTORY_SUFFIX || '';
+  const args = process.argv.slice(2);
+  const live = args.includes('--live');
+  const suffix = args.find((a) => !a.startsWith('--')) || process.env.HISTORY_SUFFIX || '';
   if (suffix && !/^[a-z0-9-]+$/.test(suffix)) throw new Error(`suffix must be lower-case letters, digits or dashes: ${suffix}`);
   const stamp = new Date().toISOString().slice(0, 10) + (suffix ? `-${suffix}` : '');
   // The trading pipeline runs against a loopback simulator whose clock follows the workflow's logical clock.
-  const sim = await startSimulator({ admin: true, rateLimit: false, clock: { mode: 'manual', startMs: Date.now() - 60_000 } });
+  const key = live ? botKey() : null;
+  const sim = await startSimulator({
+    admin: true, rateLimit: false, clock: { mode: 'manual', startMs: Date.now() - 60_000 },
+    ...(key ? { keys: [{ keyId: key.keyId, publicKeyPem: key.publicKeyPem }], startingBalanceMicros: 1_000_000_000_000 } : {}),
+  });
   try {
-    const lane = { lane: 'kalshi-autopilot-sim-dry-run', mode: 'dry-run', env: 'sim', configHash: '0123456789abcdef' };
+    const mode = live ? 'live' : 'dry-run';
+    const lane = { lane: `kalshi-autopilot-sim-${mode}`, mode, env: 'sim', configHash: '0123456789abcdef' };
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'kap-rec-cfg-'));
-    const ctx = resolveRunContext({ config: configSchema.parse({ venues: { kalshi: { env: 'sim' } } }), path: path.join(cwd, 'c.json'), exists: false, cwd }, { dryRun: true });
+    const config = live
+      ? { venues: { kalshi: { env: 'sim' } }, trading: { dry_run: false, allowed_series_tickers: ['SIMHIGHTEMP', 'SIMGDP'] } }
+      : { venues: { kalshi: { env: 'sim' } } };
+    const ctx = resolveRunContext({ config: configSchema.parse(config), path: path.join(cwd, 'c.json'), exists: false, cwd }, live ? {} : { dryRun: true });
     const trading = buildTradingDeps(ctx, {
       logger: silentLogger(),
       simBaseUrl: sim.baseUrl,
       venueClock: { advanceTo: async (ms) => sim.advanceTo(ms) },
       rateLimiter: new RateLimiter({ tier: 'prestige' }),
+      ...(key ? { credentials: { keyId: key.keyId, privateKeyPem: key.privateKeyPem }, processEnv: {} } : {}),
     });
     const dbPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kap-rec-')), 'lane.sqlite');
     const lw = await createLaneWorker({
@@ -73,13 +88,13 @@ async function main() {
       await latest().signal(defs.resumeSignal);
       await latest().query(defs.statusQuery);
       await env.sleep('700 seconds');
-      await latest().signal(defs.killSwitchSignal, { engaged: true, reason: 'recorded', cancelResting: false });
+      await latest().signal(defs.killSwitchSignal, { engaged: true, reason: 'recorded', cancelResting: live });
       await env.sleep('10 seconds');
       await latest().signal(defs.killSwitchSignal, { engaged: false });
       if (defs.stopSignal) {
         // The last run ends by the graceful stop (recorded since it exists) after one more cycle.
         await env.sleep('700 seconds');
-        await latest().signal(defs.stopSignal, { reason: 'recorded stop', cancelResting: false });
+        await latest().signal(defs.stopSignal, { reason: 'recorded stop', cancelResting: live });
       }
       await latest().result();
       // Every run of the chain (continue-as-new makes several).
@@ -106,6 +121,15 @@ async function main() {
     await env.teardown();
     await sim.close();
   }
+}
+
+function botKey() {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return {
+    keyId: 'record-histories-bot',
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    privateKeyPem: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+  };
 }
 
 main().catch((err) => {
