@@ -4,12 +4,16 @@
  * restarted worker) runs the same input on the same lane DB. Judged by the simulator's own log: exactly one order
  * per intent. (a) after_journal_write: nothing was sent, the restart sends the stored row once. (b) after_create_sent:
  * the simulator made the order, the answer was never recorded; the restart's byte-identical resend gets 409
- * order_already_exists and the lookup finds it.
+ * order_already_exists and the lookup finds it. (c) during_fill_booking: reconciliation dies after booking the first
+ * of two fills, before its transaction commits; the restarted process books every fill exactly once, judged against
+ * the simulator's own fills of the account.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { clientOrderId } from '../src/domain/order-id';
-import type { LiveExecuteInput } from '../src/execution/live-order';
+import { executeLiveOrders, LiveExecuteInput } from '../src/execution/live-order';
+import { silentLogger } from '../src/observability/logger';
+import { reconcileLane, ReconciliationGate } from '../src/activities/reconcile';
 import { entryIntent, FIRST_RUN_ID, HELD, liveKeys, liveRig, LiveRig, makerOrder } from './helpers/live';
 
 jest.setTimeout(90_000);
@@ -25,11 +29,11 @@ afterEach(async () => {
   await rig.close();
 });
 
-function child(input: LiveExecuteInput, crashAt: string | null): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function child(input: LiveExecuteInput, crashAt: string | null, reconcile = false): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const { bot } = liveKeys();
   const drill = {
     baseUrl: rig.sim.baseUrl, rootUrl: rig.sim.rootUrl, dbPath: rig.store.path, keyId: bot.keyId, privateKeyPem: bot.privateKeyPem,
-    config: { trading: { dry_run: false, allowed_series_tickers: ['TS'] } }, input,
+    config: { trading: { dry_run: false, allowed_series_tickers: ['TS'] } }, input, reconcile,
   };
   const env = { ...process.env, KAP_DRILL: JSON.stringify(drill), ...(crashAt ? { KALSHI_AUTOPILOT_CRASH_AT: crashAt } : {}) };
   if (!crashAt) delete env.KALSHI_AUTOPILOT_CRASH_AT;
@@ -80,4 +84,32 @@ test('killed after the simulator accepted the create: the restart resolves it by
   const row = rig.store.journal.get(id0)!;
   expect(['resting', 'executed']).toContain(row.status);
   expect(row.exchangeOrderId).toBe(rig.botOrdersMade(id0)[0].order_id);
+});
+
+test('killed during fill booking: the run rolls back whole; the restarted process books each of the simulator\'s fills once', async () => {
+  // Two lane orders, each filled against the maker's NO bid (in-process: the order path alone), make two fills.
+  const id1 = clientOrderId(FIRST_RUN_ID, 1, 1);
+  const inp = { ...(await input()), orders: [id0, id1].map((clientOrderId) => ({ clientOrderId, intent: entryIntent(520_000, 600_000) })) };
+  const placed = await executeLiveOrders(rig.t, rig.store, silentLogger(), inp);
+  expect(placed.placed).toBe(2);
+  const { bot } = liveKeys();
+  const simFills = () => rig.sim.core.exchange.account(rig.sim.core.exchange.accountIdForKey(bot.keyId)).fills
+    .map((f) => [f.fillId, f.ticker, f.count, f.fee]).sort();
+  expect(simFills()).toHaveLength(2);
+  const booked = () => rig.store.liveLedger.fills().map((f) => [f.fillId, f.ticker, f.countCentis, f.feeMicros]).sort();
+
+  const rec = { ...inp, cycle: 2, nowMs: rig.sim.nowMs() };
+  const crashed = await child(rec, 'during_fill_booking:1', true);
+  expect({ code: crashed.code, stderr: crashed.stderr.trim() }).toEqual({ code: 137, stderr: 'KALSHI_AUTOPILOT_CRASH_AT: crashing at during_fill_booking (hit 1)' });
+  // The first fill was booked inside the run's transaction, which never committed: nothing of the run remains.
+  expect(booked()).toEqual([]);
+  expect(rig.store.liveLedger.runs()).toEqual([]);
+  expect(rig.store.liveLedger.cashChange()).toBe(0);
+
+  // The restart (in this process, on the same DB file: a child costs seconds of compile time) books both, once.
+  const restart = (cycle: number) => reconcileLane({ store: rig.store, venue: rig.t.venue, logger: silentLogger(), gate: new ReconciliationGate() }, { ...rec, cycle });
+  expect(await restart(2)).toMatchObject({ complete: true, fillsBooked: 2, mismatch: false });
+  expect(booked()).toEqual(simFills());
+  expect(await restart(3)).toMatchObject({ complete: true, fillsBooked: 0, mismatch: false });
+  expect(booked()).toEqual(simFills());
 });

@@ -15,6 +15,7 @@ import type { KalshiClient } from '../venues/kalshi';
 import { lanePrefix } from '../domain/order-id';
 import { planReconciliation, walkMinTs, ReconcilePlan } from '../domain/reconcile';
 import { safeErrorMessage } from '../observability/redact';
+import type { CrashHook } from '../execution/live-order-crash';
 import type { CycleRef } from './types';
 
 export interface ReconcileSummary {
@@ -68,6 +69,8 @@ export interface ReconcileDeps {
   gate?: ReconciliationGate;
   /** The lane's subaccount, if any. */
   subaccount?: number;
+  /** Named crash points (tests, sim only): `during_fill_booking` is hit after each fill booked, before the commit. */
+  crashAt?: CrashHook | null;
 }
 
 /** Read everything the plan needs; any throw means incomplete. */
@@ -148,7 +151,7 @@ export async function reconcileLane(deps: ReconcileDeps, input: Pick<CycleRef, '
     mismatch: plan.mismatch !== null,
     latched: plan.latch,
   };
-  store.liveLedger.applyPlan(ctx, plan, { summary: { ...summary } });
+  store.liveLedger.applyPlan(ctx, plan, { summary: { ...summary }, afterFillBooked: () => deps.crashAt?.('during_fill_booking') });
   gate.mark(input.firstRunId, input.cycle);
   if (plan.mismatch) logger.warn({ cycle: input.cycle, mismatch: plan.mismatch, consecutive: plan.consecutiveMismatches }, 'reconciliation mismatch: new entries blocked (reconciliation_mismatch_guard)');
   return summary;

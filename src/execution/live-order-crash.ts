@@ -4,7 +4,8 @@
  *
  *   after_journal_write   the pending_submit row is committed, the create not sent yet
  *   after_create_sent     the exchange answered the create, the answer not recorded in the journal yet
- *   during_fill_booking   reserved for fill booking (reconciliation/ledger, built separately): `hit` it there
+ *   during_fill_booking   reconciliation has booked a fill (one hit per fill), the run's transaction not committed yet
+ *                         (LiveLedgerStore.applyPlan): the crash rolls the whole run back
  *
  * Refused (throws) unless the lane's env is `sim`: `assertCrashPointsAllowed` runs in buildTradingDeps, which the
  * worker command builds before it polls. Tests may pass their own `CrashHook` (e.g. one that throws) instead.

@@ -4,7 +4,9 @@
  * runs (complete, mismatch detail, the 3-run latch) and the foreign exposure seen by the latest complete run.
  *
  *   applyPlan(ctx, plan, extras)   the whole plan of src/domain/reconcile.ts in ONE transaction (journal transitions
- *                                  and adoptions included); returns the run id
+ *                                  and adoptions included); returns the run id. A crash mid-booking (the
+ *                                  `during_fill_booking` point, `extras.afterFillBooked`) rolls ALL of it back: the
+ *                                  next run books every fill, once (fill_id is the key)
  *   recordIncomplete(ctx, why)     a run whose reads failed: only the run row, nothing else changes
  *   mismatchBlock()                reconciliation_mismatch_guard: blocked while the latest complete run mismatched,
  *                                  or latched (3 in a row) until clearMismatchLatch
@@ -131,7 +133,7 @@ export class LiveLedgerStore {
    * Apply a complete run's plan in one transaction: the start balance (first run), journal transitions (exchange
    * truth) and adoptions, fills, positions, settlements, cash, the foreign exposure (replaced) and the run row.
    */
-  applyPlan(ctx: RunContext, plan: ReconcilePlan, extras: { summary: Record<string, unknown> }): number {
+  applyPlan(ctx: RunContext, plan: ReconcilePlan, extras: { summary: Record<string, unknown>; afterFillBooked?: () => void }): number {
     return this.db.transaction((): number => {
       if (this.startBalance() === null) {
         this.db.prepare("INSERT INTO live_cash_ledger (at_ms, kind, ref, amount_micros) VALUES (?, 'start', 'start', ?)").run(ctx.atMs, plan.startBalanceMicros);
@@ -157,6 +159,8 @@ export class LiveLedgerStore {
         const r = insFill.run(f.fillId, f.orderId, f.clientOrderId, f.ticker, f.bookSide, f.yesPrice, f.count, f.fee, f.cashMicros, f.realizedMicros, f.isTaker ? 1 : 0, f.createdTime, ctx.atMs, runId);
         if (r.changes !== 1) throw new Error(`live_fills: fill ${f.fillId} is already booked (a concurrent reconciliation?)`);
         insCash.run(ctx.atMs, 'fill', f.fillId, f.cashMicros);
+        // The `during_fill_booking` crash point (tests): the process dies here, mid-booking, inside the transaction.
+        extras.afterFillBooked?.();
       }
       const insSettle = this.db.prepare(`INSERT INTO live_settlements (ticker, market_result, position_centis, revenue_micros, realized_pnl_micros, settled_time, booked_at_ms, reconcile_run_id)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
