@@ -194,4 +194,9 @@ export interface CycleSummary {
   restingOrders: number;
   /** The pipeline stage that failed, when the cycle failed. */
   failedStage: string | null;
+  /**
+   * Live lanes: the cycle's cancels of resting orders (TTL / before close / kill switch; src/workflows/cancel-step.ts);
+   * `failed` counts failed cancel activities too. Absent when none ran (dry-run, older histories).
+   */
+  cancels?: { requested: number; canceled: number; gone: number; retry: number; failed: number };
 }

@@ -26,6 +26,9 @@ export interface PipelineContext {
   now(): number;
   /** The stage now running (named in the cycle's error when it fails). */
   stage(name: string): void;
+  /** Live lanes: cancels of resting orders (src/workflows/cancel-step.ts); they never throw. */
+  afterReconcile?(s: CycleSummary): Promise<void>;
+  beforeExecute?(s: CycleSummary): Promise<void>;
 }
 
 /** The summary shown for an activity in the Web UI: `cycle 12 · scan`, plus facts known when it is scheduled. */
@@ -47,6 +50,7 @@ export async function runPipeline(ctx: PipelineContext, s: CycleSummary): Promis
   if (ctx.ref().lane.mode === 'live' && patched(PATCH_RECONCILE)) {
     ctx.stage('reconcile');
     await acts.reconcile.executeWithOptions({ summary: stepSummary(cycle, 'reconcile') }, [ctx.ref()]);
+    await ctx.afterReconcile?.(s);
   }
   ctx.stage('scan');
   const scan = await acts.scan.executeWithOptions({ summary: stepSummary(cycle, 'scan') }, [ctx.ref()]);
@@ -60,6 +64,7 @@ export async function runPipeline(ctx: PipelineContext, s: CycleSummary): Promis
   for (const h of d.latch) ctx.setControl(latchHalt(ctx.control(), h.code, h.reason, ctx.now(), h.expiresAtMs));
   Object.assign(s, { estimates: d.estimates, opportunities: d.opportunities, bestEdge: d.bestEdge, whyNoTrade: d.whyNoTrade });
   for (const [code, n] of Object.entries(d.skipped)) s.skipped[code] = (s.skipped[code] ?? 0) + n;
+  await ctx.beforeExecute?.(s);
   // Re-check the control state right before the order activity: a signal that arrived mid-cycle counts.
   const blocked = tradingBlockReason(ctx.control());
   const orders = d.intents
@@ -130,6 +135,7 @@ export function currentDetailsLine(v: {
   if (s) {
     parts.push(`scanned ${s.scanned}`, `in scope ${s.inScope}`, plural(s.orders, 'order'));
     if (s.fills > 0) parts.push(plural(s.fills, 'fill'));
+    if (s.cancels && s.cancels.canceled > 0) parts.push(`${s.cancels.canceled} cancelled`);
     if (s.orders === 0 && s.whyNoTrade && !v.outcome?.startsWith('error:')) parts.push(`no trade: ${s.whyNoTrade}`);
   }
   if (v.blockedBy) parts.push(`blocked by ${v.blockedBy}`);

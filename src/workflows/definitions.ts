@@ -60,6 +60,8 @@ export interface CarriedState {
   errors: { consecutive: number; total: number; last: string | null };
   /** Number of continue-as-new hand-overs so far. */
   generation: number;
+  /** The kill-switch engagement (its atMs) whose cancel of resting orders has been served (live; cancel-step.ts). */
+  killCancelServedAtMs?: number | null;
 }
 
 export interface TradingCycleInput {
@@ -77,7 +79,10 @@ export interface TradingCycleInput {
 /** The `stop` signal's payload (the contract of `kalshi-autopilot stop` / `restart`). */
 export interface StopCommand {
   reason?: string;
-  /** Cancel the lane's resting orders on the way out: recorded for the live order layer; dry-run paper orders stay. */
+  /**
+   * Cancel the lane's resting orders on the way out (live lanes, before the final persist; retried a bounded number of
+   * times, the outcome in the result's `stopCancel`); dry-run paper orders stay.
+   */
   cancelResting?: boolean;
 }
 
@@ -92,12 +97,28 @@ export interface StopRecord {
   error?: string;
 }
 
+/** What `stop --cancel-resting` achieved on a live lane (src/workflows/cancel-step.ts). */
+export interface StopCancelResult {
+  /** Every lane order is off the book as far as the cancels tell (none failed, none refused by an exchange pause). */
+  complete: boolean;
+  attempts: number;
+  requested: number;
+  canceled: number;
+  gone: number;
+  retry: number;
+  failed: number;
+  /** Why it is incomplete (then also in the status errors): run `kalshi-autopilot panic`. */
+  error?: string;
+}
+
 export interface TradingCycleResult {
   cycles: number;
   firstRunId: string;
   control: ControlState;
   /** Present when the run completed because of the `stop` signal. */
   stoppedBy?: StopRecord;
+  /** Present when a live lane's stop asked to cancel resting orders. */
+  stopCancel?: StopCancelResult;
 }
 
 export interface StatusView {

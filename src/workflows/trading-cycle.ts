@@ -62,6 +62,7 @@ import {
 } from './definitions';
 
 import { ACTIVITY_POLICIES } from './activity-options';
+import { cancelSteps } from './cancel-step';
 
 /** One proxy per activity, each with its own timeouts and retry policy (see activity-options.ts for the reasons). */
 function activityProxies(): Acts {
@@ -118,6 +119,9 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
   let dbId: string | null = carried.dbId ?? null;
   let lastCycle: CycleOutcomeView | null = carried.lastCycle;
   const errors = { ...carried.errors };
+  // Live lanes cancel resting orders: TTL / before close each cycle, the kill switch's cancelResting, stop (cancel-step.ts).
+  const cancels = cancelSteps({ acts, live: input.lane.mode === 'live', control: () => control, errors, servedAtMs: carried.killCancelServedAtMs ?? null });
+  const laneRef = () => ({ lane: input.lane, dbId, firstRunId: carried.firstRunId, runId: info.runId, cycle, nowMs: logicalNowMs() });
   let phase: StatusView['phase'] = 'starting';
   let nextCycleAtMs: number | null = null;
   /** Set by the `stop` signal: the loop ends after the cycle in flight (never set in histories before it existed). */
@@ -262,12 +266,14 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
       control = expireHalts(control, logicalNowMs());
       let blocked = tradingBlockReason(control);
       if (patched(PATCH_TRADING_PIPELINE)) {
+        cancels.init();
         const s = emptySummary();
         summary = s;
         blocked = await runPipeline(
           {
             acts, cycle, firstRunId: carried.firstRunId, ref, now: logicalNowMs,
             control: () => control, setControl: (c) => (control = c), stage: (name) => (stage = name),
+            afterReconcile: (x) => cancels.afterReconcile(ref(), x), beforeExecute: (x) => cancels.beforeExecute(ref(), x),
           },
           s,
         );
@@ -324,6 +330,7 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
         lastCycle,
         errors: { ...errors },
         generation: carried.generation + 1,
+        killCancelServedAtMs: cancels.servedAtMs(),
       };
       await continueAsNew<typeof tradingCycle>({ ...input, carried: next });
     }
@@ -339,13 +346,16 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
     nextCycleAtMs = logicalNowMs() + intervalMs;
     showDetails();
     const timerSummary = `wait for cycle ${cycle + 1} at ${utcClock(nextCycleAtMs, logicalNowMs())}`;
+    cancels.newWait();
     for (;;) {
       const remaining = nextCycleAtMs - logicalNowMs();
       if (remaining <= 0) break;
-      const changed = await condition(() => controlDirty() || stopWanted(), remaining, { summary: timerSummary });
+      const changed = await condition(() => controlDirty() || stopWanted() || cancels.waitingDue(), remaining, { summary: timerSummary });
       if (!changed || stopWanted()) break;
       // If the DB is unreachable, the state stays in the workflow (cycles obey it) and the write is retried each minute.
-      if (!(await persistControl('signal'))) await sleep(Math.min(remaining, 60_000), { summary: 'retry the control write' });
+      if (controlDirty() && !(await persistControl('signal'))) await sleep(Math.min(remaining, 60_000), { summary: 'retry the control write' });
+      // A kill switch with cancelResting cancels the lane's resting orders now, not at the next cycle.
+      if (cancels.waitingDue()) await cancels.inWait(laneRef());
       showDetails();
     }
     nextCycleAtMs = null;
@@ -356,6 +366,8 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
   const stopLine = () => (stopRequested ? `stopped${stopRequested.reason ? `: ${stopRequested.reason}` : ''}` : 'done');
   showDetails(stopLine());
   await condition(allHandlersFinished);
+  // `stop --cancel-resting` on a live lane: every lane order is cancelled before the final persist (bounded retries).
+  const stopCancel = await cancels.atStop(laneRef(), stopRequested);
   // A stop by signal always writes the control state once (and so the heartbeat, phase `stopped`), dirty or not.
   let stopWritten = false;
   const mustWrite = () => controlDirty() || (stopWanted() && !stopWritten);
@@ -381,6 +393,7 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
   showDetails(stopLine());
   const result: TradingCycleResult = { cycles: cycle, firstRunId: carried.firstRunId, control };
   if (stopRequested) result.stoppedBy = stopRequested;
+  if (stopCancel) result.stopCancel = stopCancel;
   return result;
 }
 
