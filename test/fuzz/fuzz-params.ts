@@ -25,7 +25,8 @@ export function fuzzParams<T>(defaultRuns: number, scale = 1): fc.Parameters<T> 
     reporter: (out) => {
       if (!out.failed) return;
       const replay = `npm run fuzz -- --seed ${out.seed}${out.counterexamplePath ? ` --path ${out.counterexamplePath}` : ''} ${expect.getState().testPath ?? ''}`;
-      throw new Error(`${fc.defaultReportMessage(out)}\nreplay: ${replay}`);
+      const cause = out.errorInstance instanceof Error ? out.errorInstance.message : String(out.errorInstance);
+      throw new Error(`${fc.defaultReportMessage(out)}\nreplay: ${replay}\nfailure: ${cause}`);
     },
   };
 }

@@ -111,7 +111,7 @@ export class KalshiClient {
   ): Promise<T.Page<R>> {
     const body = await this.http.read({ ...spec, method: 'GET' });
     const page = W.PageWire.safeParse(body);
-    if (!page.success) throw new KalshiParseError(`${spec.operation}: response is not a JSON object`);
+    if (!page.success) throw new KalshiParseError(`${spec.operation}: ${P.describeIssue(page.error)}`);
     // Portfolio lists (auth required) are authoritative: a dropped order/fill/settlement would read as "none" (B4).
     const mode = { required: true, strict: spec.auth === 'required' };
     return { items: P.parseItems(page.data[key], schema, convert, this.logger, kind, mode), cursor: nextCursor(page.data.cursor) };
@@ -120,7 +120,7 @@ export class KalshiClient {
   /** One unpaged list under `key` (required; strict when authenticated, like getPage). */
   private async readList<S extends z.ZodTypeAny, R>(spec: Omit<RequestSpec, 'method'>, key: string, schema: S, convert: (w: z.infer<S>) => R, kind: string): Promise<R[]> {
     const page = W.PageWire.safeParse(await this.http.read({ ...spec, method: 'GET' }));
-    if (!page.success) throw new KalshiParseError(`${spec.operation}: response is not a JSON object`);
+    if (!page.success) throw new KalshiParseError(`${spec.operation}: ${P.describeIssue(page.error)}`);
     return P.parseItems(page.data[key], schema, convert, this.logger, kind, { required: true, strict: spec.auth === 'required' });
   }
 
@@ -304,7 +304,7 @@ export class KalshiClient {
         query: { ticker: f.ticker, event_ticker: f.eventTicker, count_filter: f.countFilter, limit: checkLimit(f.limit, 1000), subaccount: f.subaccount, cursor: cursor ?? undefined },
       });
       const page = W.PageWire.safeParse(body);
-      if (!page.success) throw new KalshiParseError('GET /portfolio/positions: response is not a JSON object');
+      if (!page.success) throw new KalshiParseError(`GET /portfolio/positions: ${P.describeIssue(page.error)}`);
       const strict = { required: true, strict: true };
       market.push(...P.parseItems(page.data.market_positions, W.MarketPositionWire, P.toPosition, this.logger, 'market_position', strict));
       event.push(...P.parseItems(page.data.event_positions, W.EventPositionWire, P.toEventPosition, this.logger, 'event_position', strict));

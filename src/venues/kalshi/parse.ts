@@ -38,15 +38,34 @@ function fail(msg: string): never {
 const nz = <V>(v: V | null | undefined): V | null => (v === undefined ? null : v);
 const optDollars = (v: string | null | undefined, f: string): Micros | null => (v == null || v === '' ? null : parseDollars(v, f));
 const optCount = (v: string | null | undefined, f: string): Centis | null => (v == null || v === '' ? null : parseCount(v, f));
-const centsToMicros = (c: number): Micros => c * 10_000;
+/** A count that cannot be negative (fills, volumes, remaining, sizes): a negative one is an error naming the field. */
+function uCount(v: string, f: string): Centis {
+  const c = parseCount(v, f);
+  if (c < 0) throw new FixedPointError(f, v, 'a count here cannot be negative');
+  return c;
+}
+const optUCount = (v: string | null | undefined, f: string): Centis | null => (v == null || v === '' ? null : uCount(v, f));
+/** A contract price: within [$0, $1], else an error naming the field. */
+function price01(v: string, f: string): Micros {
+  const p = parseDollars(v, f);
+  if (p < 0 || p > ONE_DOLLAR) throw new FixedPointError(f, v, 'a price must be within [0, 1]');
+  return p;
+}
+const optPrice01 = (v: string | null | undefined, f: string): Micros | null => (v == null || v === '' ? null : price01(v, f));
+function centsToMicros(c: number, f: string): Micros {
+  const m = c * 10_000;
+  if (!Number.isSafeInteger(m)) throw new FixedPointError(f, c, 'out of range');
+  return m;
+}
 
 /** A quote exists only with a positive size and a price strictly inside (0, 1); sentinels "0.0000"/"1.0000" are no quote. */
 function quote(price: string | null | undefined, size: string | null | undefined, field: string): T.Quote | null {
   if (size == null || size === '' || price == null || price === '') return null;
+  // Recorded: determined markets quote negative sizes (`yes_bid_size_fp: "-3.00"`, markets__high_temp): no quote.
   const s = parseCount(size, `${field}_size_fp`);
   if (s <= 0) return null;
-  const p = parseDollars(price, `${field}_dollars`);
-  if (p <= 0 || p >= ONE_DOLLAR) return null;
+  const p = price01(price, `${field}_dollars`);
+  if (p === 0 || p === ONE_DOLLAR) return null;
   return { price: p, size: s };
 }
 
@@ -56,7 +75,7 @@ export function toMarket(w: W.MarketWire): T.KalshiMarket {
   if (!(MARKET_STATUSES as readonly string[]).includes(w.status)) fail(`unknown market status ${JSON.stringify(w.status)}`);
   const yesBid = quote(w.yes_bid_dollars, w.yes_bid_size_fp, 'yes_bid');
   const yesAsk = quote(w.yes_ask_dollars, w.yes_ask_size_fp, 'yes_ask');
-  const last = optDollars(w.last_price_dollars, 'last_price_dollars');
+  const last = optPrice01(w.last_price_dollars, 'last_price_dollars');
   const result = w.result === 'yes' || w.result === 'no' || w.result === 'scalar' ? w.result : null;
   return {
     ticker: w.ticker,
@@ -76,23 +95,23 @@ export function toMarket(w: W.MarketWire): T.KalshiMarket {
     noBid: flip(yesAsk),
     noAsk: flip(yesBid),
     lastPrice: last !== null && last > 0 ? last : null,
-    volume: optCount(w.volume_fp, 'volume_fp') ?? 0,
-    volume24h: optCount(w.volume_24h_fp, 'volume_24h_fp') ?? 0,
-    openInterest: optCount(w.open_interest_fp, 'open_interest_fp') ?? 0,
+    volume: optUCount(w.volume_fp, 'volume_fp') ?? 0,
+    volume24h: optUCount(w.volume_24h_fp, 'volume_24h_fp') ?? 0,
+    openInterest: optUCount(w.open_interest_fp, 'open_interest_fp') ?? 0,
     notionalValue: optDollars(w.notional_value_dollars, 'notional_value_dollars') ?? ONE_DOLLAR,
     result,
-    settlementValue: result === null ? null : optDollars(w.settlement_value_dollars, 'settlement_value_dollars'),
+    settlementValue: result === null ? null : optPrice01(w.settlement_value_dollars, 'settlement_value_dollars'),
     strikeType: nz(w.strike_type),
     floorStrike: w.floor_strike == null ? null : String(w.floor_strike),
     capStrike: w.cap_strike == null ? null : String(w.cap_strike),
     rulesPrimary: nz(w.rules_primary) || null,
     rulesSecondary: nz(w.rules_secondary) || null,
     priceLevelStructure: nz(w.price_level_structure),
-    priceRanges: (w.price_ranges ?? []).map((r, i) => ({
-      start: parseDollars(r.start, `price_ranges[${i}].start`),
-      end: parseDollars(r.end, `price_ranges[${i}].end`),
-      step: parseDollars(r.step, `price_ranges[${i}].step`),
-    })),
+    priceRanges: (w.price_ranges ?? []).map((r, i) => {
+      const range = { start: price01(r.start, `price_ranges[${i}].start`), end: price01(r.end, `price_ranges[${i}].end`), step: parseDollars(r.step, `price_ranges[${i}].step`) };
+      if (range.step <= 0 || range.start > range.end) fail(`price_ranges[${i}]: needs start ≤ end and a positive step`);
+      return range;
+    }),
     canCloseEarly: nz(w.can_close_early),
     exchangeIndex: nz(w.exchange_index),
   };
@@ -132,9 +151,9 @@ export function toSeries(w: z.infer<typeof W.SeriesWire>): T.KalshiSeries {
 function levels(raw: [string, string][] | null | undefined, side: string): T.OrderbookLevel[] {
   const out: T.OrderbookLevel[] = [];
   (raw ?? []).forEach(([p, c], i) => {
-    const price = parseDollars(p, `orderbook_fp.${side}[${i}].price`);
+    const price = price01(p, `orderbook_fp.${side}[${i}].price`);
     const size = parseCount(c, `orderbook_fp.${side}[${i}].size`);
-    if (size > 0 && price > 0 && price < ONE_DOLLAR) out.push({ price, size });
+    if (size > 0 && price > 0 && price < ONE_DOLLAR) out.push({ price, size }); // empty (≤ 0, as quotes on the wire) levels and 0/1 sentinels are no depth
   });
   // The wire sorts ascending (best bid LAST); we expose best first and do not trust the order blindly.
   return out.sort((a, b) => b.price - a.price);
@@ -153,15 +172,15 @@ function sideOf(v: string | null | undefined): 'yes' | 'no' | null {
 }
 
 export function toTrade(w: W.TradeWire): T.KalshiTrade {
-  const yesPrice = parseDollars(w.yes_price_dollars, 'yes_price_dollars');
+  const yesPrice = price01(w.yes_price_dollars, 'yes_price_dollars');
   let takerSide = sideOf(w.taker_outcome_side) ?? sideOf(w.taker_side);
   if (takerSide === null && (w.taker_book_side === 'bid' || w.taker_book_side === 'ask')) takerSide = w.taker_book_side === 'bid' ? 'yes' : 'no';
   return {
     tradeId: w.trade_id,
     ticker: w.ticker,
-    count: parseCount(w.count_fp, 'count_fp'),
+    count: uCount(w.count_fp, 'count_fp'),
     yesPrice,
-    noPrice: optDollars(w.no_price_dollars, 'no_price_dollars') ?? complement(yesPrice),
+    noPrice: optPrice01(w.no_price_dollars, 'no_price_dollars') ?? complement(yesPrice),
     takerSide,
     createdTime: nz(w.created_time),
     isBlockTrade: w.is_block_trade ?? false,
@@ -187,7 +206,7 @@ export function toSchedule(w: z.infer<typeof W.ScheduleWire>): T.ExchangeSchedul
 export function toBalance(w: z.infer<typeof W.BalanceWire>): T.KalshiBalance {
   return {
     balance: parseDollars(w.balance_dollars, 'balance_dollars'),
-    portfolioValue: w.portfolio_value == null ? null : centsToMicros(w.portfolio_value),
+    portfolioValue: w.portfolio_value == null ? null : centsToMicros(w.portfolio_value, 'portfolio_value'),
     updatedTs: nz(w.updated_ts),
     breakdown: (w.balance_breakdown ?? []).map((b, i) => ({
       exchangeIndex: nz(b.exchange_index),
@@ -228,7 +247,7 @@ const ORDER_STATUSES: readonly T.OrderStatus[] = ['resting', 'canceled', 'execut
 
 export function toOrder(w: W.OrderWire): T.KalshiOrder {
   if (!(ORDER_STATUSES as readonly string[]).includes(w.status)) fail(`unknown order status ${JSON.stringify(w.status)}`);
-  const yesPrice = parseDollars(w.yes_price_dollars, 'yes_price_dollars');
+  const yesPrice = price01(w.yes_price_dollars, 'yes_price_dollars');
   const dir = fromWireDirection({ bookSide: w.book_side, outcomeSide: w.outcome_side, legacySide: w.side, legacyAction: w.action, yesPrice });
   if (!dir) fail(`order direction unreadable (book_side=${w.book_side}, outcome_side=${w.outcome_side}, side=${w.side}, action=${w.action})`);
   return {
@@ -241,9 +260,9 @@ export function toOrder(w: W.OrderWire): T.KalshiOrder {
     yesPrice,
     bookSide: bookSideOf(dir),
     status: w.status as T.OrderStatus,
-    fillCount: parseCount(w.fill_count_fp, 'fill_count_fp'),
-    remainingCount: parseCount(w.remaining_count_fp, 'remaining_count_fp'),
-    initialCount: optCount(w.initial_count_fp, 'initial_count_fp'),
+    fillCount: uCount(w.fill_count_fp, 'fill_count_fp'),
+    remainingCount: uCount(w.remaining_count_fp, 'remaining_count_fp'),
+    initialCount: optUCount(w.initial_count_fp, 'initial_count_fp'),
     takerFillCost: optDollars(w.taker_fill_cost_dollars, 'taker_fill_cost_dollars') ?? 0,
     makerFillCost: optDollars(w.maker_fill_cost_dollars, 'maker_fill_cost_dollars') ?? 0,
     takerFees: optDollars(w.taker_fees_dollars, 'taker_fees_dollars') ?? 0,
@@ -259,7 +278,7 @@ export function toOrder(w: W.OrderWire): T.KalshiOrder {
 export function toFill(w: W.FillWire): T.KalshiFill {
   const ticker = w.ticker || w.market_ticker;
   if (!ticker) fail('fill has neither ticker nor market_ticker');
-  const yesPrice = parseDollars(w.yes_price_dollars, 'yes_price_dollars');
+  const yesPrice = price01(w.yes_price_dollars, 'yes_price_dollars');
   const dir = fromWireDirection({ bookSide: w.book_side, outcomeSide: w.outcome_side, legacySide: w.side, legacyAction: w.action, yesPrice });
   if (!dir) fail(`fill direction unreadable (book_side=${w.book_side}, outcome_side=${w.outcome_side})`);
   return {
@@ -272,7 +291,7 @@ export function toFill(w: W.FillWire): T.KalshiFill {
     price: dir.price,
     yesPrice,
     bookSide: bookSideOf(dir),
-    count: parseCount(w.count_fp, 'count_fp'),
+    count: uCount(w.count_fp, 'count_fp'),
     fee: parseDollars(w.fee_cost, 'fee_cost'),
     isTaker: w.is_taker,
     createdTime: nz(w.created_time),
@@ -285,12 +304,12 @@ export function toSettlement(w: W.SettlementWire): T.KalshiSettlement {
     ticker: w.ticker,
     eventTicker: nz(w.event_ticker),
     marketResult: w.market_result,
-    yesCount: parseCount(w.yes_count_fp, 'yes_count_fp'),
-    noCount: parseCount(w.no_count_fp, 'no_count_fp'),
+    yesCount: uCount(w.yes_count_fp, 'yes_count_fp'),
+    noCount: uCount(w.no_count_fp, 'no_count_fp'),
     yesTotalCost: optDollars(w.yes_total_cost_dollars, 'yes_total_cost_dollars'),
     noTotalCost: optDollars(w.no_total_cost_dollars, 'no_total_cost_dollars'),
-    revenue: centsToMicros(w.revenue),
-    value: w.value == null ? null : centsToMicros(w.value),
+    revenue: centsToMicros(w.revenue, 'revenue'),
+    value: w.value == null ? null : centsToMicros(w.value, 'value'),
     feeCost: optDollars(w.fee_cost, 'fee_cost'),
     settledTime: nz(w.settled_time),
   };
@@ -300,43 +319,43 @@ export function toCreateAck(w: z.infer<typeof W.CreateOrderAckWire>): T.CreateOr
   return {
     orderId: w.order_id,
     clientOrderId: w.client_order_id ? w.client_order_id : null,
-    fillCount: parseCount(w.fill_count, 'fill_count'),
-    remainingCount: parseCount(w.remaining_count, 'remaining_count'),
-    averageFillPrice: optDollars(w.average_fill_price, 'average_fill_price'),
+    fillCount: uCount(w.fill_count, 'fill_count'),
+    remainingCount: uCount(w.remaining_count, 'remaining_count'),
+    averageFillPrice: optPrice01(w.average_fill_price, 'average_fill_price'),
     averageFeePaid: optDollars(w.average_fee_paid, 'average_fee_paid'),
     tsMs: nz(w.ts_ms),
   };
 }
 
 export function toCancelAck(w: z.infer<typeof W.CancelAckWire>): T.CancelAck {
-  return { orderId: w.order_id, clientOrderId: w.client_order_id ? w.client_order_id : null, reducedBy: parseCount(w.reduced_by, 'reduced_by'), tsMs: nz(w.ts_ms) };
+  return { orderId: w.order_id, clientOrderId: w.client_order_id ? w.client_order_id : null, reducedBy: uCount(w.reduced_by, 'reduced_by'), tsMs: nz(w.ts_ms) };
 }
 
 export function toAmendAck(w: z.infer<typeof W.AmendAckWire>): T.AmendAck {
   return {
     orderId: w.order_id,
     clientOrderId: w.client_order_id ? w.client_order_id : null,
-    fillCount: optCount(w.fill_count, 'fill_count'),
-    remainingCount: optCount(w.remaining_count, 'remaining_count'),
-    averageFillPrice: optDollars(w.average_fill_price, 'average_fill_price'),
+    fillCount: optUCount(w.fill_count, 'fill_count'),
+    remainingCount: optUCount(w.remaining_count, 'remaining_count'),
+    averageFillPrice: optPrice01(w.average_fill_price, 'average_fill_price'),
     averageFeePaid: optDollars(w.average_fee_paid, 'average_fee_paid'),
     tsMs: nz(w.ts_ms),
   };
 }
 
 export function toDecreaseAck(w: z.infer<typeof W.DecreaseAckWire>): T.DecreaseAck {
-  return { orderId: w.order_id, clientOrderId: w.client_order_id ? w.client_order_id : null, remainingCount: parseCount(w.remaining_count, 'remaining_count'), tsMs: nz(w.ts_ms) };
+  return { orderId: w.order_id, clientOrderId: w.client_order_id ? w.client_order_id : null, remainingCount: uCount(w.remaining_count, 'remaining_count'), tsMs: nz(w.ts_ms) };
 }
 
 export function toOrderGroup(w: z.infer<typeof W.OrderGroupWire>): T.OrderGroup {
-  return { id: w.id, isAutoCancelEnabled: w.is_auto_cancel_enabled, contractsLimit: optCount(w.contracts_limit_fp, 'contracts_limit_fp') };
+  return { id: w.id, isAutoCancelEnabled: w.is_auto_cancel_enabled, contractsLimit: optUCount(w.contracts_limit_fp, 'contracts_limit_fp') };
 }
 
 export function toOrderGroupDetail(w: z.infer<typeof W.OrderGroupDetailWire>): T.OrderGroupDetail {
-  return { isAutoCancelEnabled: w.is_auto_cancel_enabled, orderIds: w.orders ?? [], contractsLimit: optCount(w.contracts_limit_fp, 'contracts_limit_fp') };
+  return { isAutoCancelEnabled: w.is_auto_cancel_enabled, orderIds: w.orders ?? [], contractsLimit: optUCount(w.contracts_limit_fp, 'contracts_limit_fp') };
 }
 
-function describeIssue(err: unknown): string {
+export function describeIssue(err: unknown): string {
   if (err instanceof FixedPointError || err instanceof KalshiParseError) return err.message;
   if (err && typeof err === 'object' && 'issues' in err) {
     const issues = (err as z.ZodError).issues;

@@ -10,7 +10,7 @@ const optStr = z.string().nullish();
 /** `*_dollars` / `*_fp` strings. */
 const dec = z.string();
 const optDec = z.string().nullish();
-const optInt = z.number().int().nullish();
+const optInt = z.number().int().safe().nullish();
 
 export const MarketWire = z.object({
   ticker: str.min(1),
@@ -140,7 +140,7 @@ export const UserDataTimestampWire = z.object({ as_of_time: str });
 
 export const BalanceWire = z.object({
   balance_dollars: dec,
-  portfolio_value: z.number().int().nullish(),
+  portfolio_value: z.number().int().safe().nullish(),
   updated_ts: optInt,
   balance_breakdown: z.array(z.object({ balance: dec, exchange_index: optInt })).nullish(),
 });
@@ -225,9 +225,9 @@ export const SettlementWire = z.object({
   yes_total_cost_dollars: optDec,
   no_total_cost_dollars: optDec,
   /** Integer cents (100 per winning contract). */
-  revenue: z.number().int(),
+  revenue: z.number().int().safe(),
   /** Integer cents per YES contract; nullable. */
-  value: z.number().int().nullish(),
+  value: z.number().int().safe().nullish(),
   fee_cost: optDec,
   settled_time: optStr,
   exchange_index: optInt,
@@ -332,8 +332,8 @@ export const EmptyWire = z.union([z.object({}).passthrough(), z.undefined()]);
 const BucketWire = z.object({ refill_rate: z.number().positive(), bucket_capacity: z.number().positive() });
 export const AccountLimitsWire = z.object({ usage_tier: str, read: BucketWire, write: BucketWire });
 export const EndpointCostsWire = z.object({
-  default_cost: z.number().int().positive(),
-  endpoint_costs: z.array(z.object({ method: str, path: str, cost: z.number().int().nonnegative() })).nullish(),
+  default_cost: z.number().int().safe().positive(),
+  endpoint_costs: z.array(z.object({ method: str, path: str, cost: z.number().int().safe().nonnegative() })).nullish(),
 });
 export const SeriesFeeChangeWire = z.object({
   series_ticker: str.min(1),
