@@ -1,0 +1,142 @@
+/**
+ * The workflow cancels a live lane's resting orders (src/workflows/cancel-step.ts, patch cancel-resting-v1), on the
+ * time-skipping Temporal server with a real worker and the simulator, judged by the SIMULATOR's own order states:
+ * - the kill switch with cancelResting, signalled while the lane waits between cycles: every lane order is off the
+ *   book before the next cycle, the foreign order on the same account stays;
+ * - `stop` with cancelResting: every lane order is cancelled before the run completes; the result's stopCancel says so;
+ * - every live cycle sweeps (reason ttl) right after reconcile; a dry-run lane never calls cancelResting.
+ * The lane's resting order is placed by the test with the lane's own client_order_id prefix (the workflow's first run
+ * id): reconciliation adopts it into the journal, as it would an order whose create answer was lost.
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Activities, CancelRestingInput } from '../../src/activities/types';
+import { clientOrderId } from '../../src/domain/order-id';
+import { killSwitchSignal, statusQuery, stopSignal, type TradingCycleResult } from '../../src/workflows/definitions';
+import { timeSkippingWithBundle } from '../helpers/dry-run';
+import { cycleInput, startLaneWorker, testIdentity } from '../helpers/lane';
+import { liveRig, LiveRig, makerOrder } from '../helpers/live';
+import { startLane, terminateQuietly, untilClosed } from '../helpers/pipeline';
+
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+let rig: LiveRig;
+
+beforeAll(async () => {
+  ({ env, bundle } = await timeSkippingWithBundle());
+}, 180_000);
+afterAll(async () => {
+  await env?.teardown();
+});
+afterEach(async () => {
+  await rig?.close();
+});
+
+function recordingCancels(reasons: string[]) {
+  return (a: Activities): Activities => ({
+    ...a,
+    async cancelResting(input: CancelRestingInput) {
+      reasons.push(input.reason);
+      return a.cancelResting(input);
+    },
+  });
+}
+
+/** A resting bid far below the market (never fills), placed with the bot's key. */
+async function restingBid(clientId: string): Promise<string> {
+  const r = await rig.t.venue.createOrder(makerOrder({ ticker: 'TS-E1-B', side: 'yes', action: 'buy', price: 50_000, count: 100, clientOrderId: clientId }));
+  if (r.outcome !== 'ok') throw new Error(`order ${clientId}: ${r.outcome}`);
+  return r.value.orderId;
+}
+
+const simStatus = (orderId: string) => rig.sim.core.exchange.orders.get(orderId)?.status;
+
+/** Poll (real time: no timer of the workflow fires meanwhile) until `ok()`; then return. */
+async function until(ok: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 300; i += 1) {
+    if (await ok()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function liveLaneWithOrders(reasons: string[]) {
+  rig = await liveRig();
+  const id = testIdentity({ mode: 'live' });
+  const lw = await startLaneWorker(env, bundle, id, { trading: rig.t, wrapActivities: recordingCancels(reasons) });
+  return { id, lw };
+}
+
+test('kill switch with cancelResting while waiting: lane orders cancelled before the next cycle; the foreign order stays', async () => {
+  const reasons: string[] = [];
+  const { id, lw } = await liveLaneWithOrders(reasons);
+  await lw.worker.runUntil(async () => {
+    const h = await startLane(env, cycleInput(id, { cycleIntervalSeconds: 3600, maxCycles: 3 }));
+    try {
+      const laneOrder = await restingBid(clientOrderId(h.firstExecutionRunId, 40, 0));
+      const foreign = await restingBid('manual-foreign-1');
+      await until(async () => { const s = await h.query(statusQuery); return s.phase === 'waiting' && s.cycle === 1; }, 'the wait after cycle 1');
+      expect(reasons).toEqual(['ttl']); // the routine sweep right after reconcile: nothing due yet
+      expect(simStatus(laneOrder)).toBe('resting');
+
+      await h.signal(killSwitchSignal, { engaged: true, reason: 'test', cancelResting: true });
+      await until(() => simStatus(laneOrder) !== 'resting', 'the lane order off the book');
+      const s = await h.query(statusQuery);
+      expect({ cycle: s.cycle, phase: s.phase, killed: s.control.killSwitch.engaged }).toEqual({ cycle: 1, phase: 'waiting', killed: true });
+      expect(simStatus(laneOrder)).toBe('canceled');
+      expect(simStatus(foreign)).toBe('resting');
+      expect(reasons).toEqual(['ttl', 'kill_switch']);
+
+      await h.signal(stopSignal, { reason: 'test done' });
+      expect(await untilClosed(env, h)).toBe('COMPLETED');
+      // Served once: the stop (without cancelResting) cancels nothing more.
+      expect(reasons).toEqual(['ttl', 'kill_switch']);
+    } finally {
+      await terminateQuietly(h);
+    }
+  });
+  lw.store.close();
+}, 180_000);
+
+test('stop with cancelResting: every lane order cancelled before the run completes; stopCancel in the result', async () => {
+  const reasons: string[] = [];
+  const { id, lw } = await liveLaneWithOrders(reasons);
+  await lw.worker.runUntil(async () => {
+    const h = await startLane(env, cycleInput(id, { cycleIntervalSeconds: 3600, maxCycles: 3 }));
+    try {
+      const a = await restingBid(clientOrderId(h.firstExecutionRunId, 40, 0));
+      const b = await restingBid(clientOrderId(h.firstExecutionRunId, 40, 1));
+      const foreign = await restingBid('manual-foreign-2');
+      await until(async () => (await h.query(statusQuery)).phase === 'waiting', 'the wait after cycle 1');
+      expect([simStatus(a), simStatus(b)]).toEqual(['resting', 'resting']);
+      await h.signal(stopSignal, { reason: 'test', cancelResting: true });
+      expect(await untilClosed(env, h)).toBe('COMPLETED');
+      const result = (await h.result()) as TradingCycleResult;
+      expect(result.stopCancel).toMatchObject({ complete: true, attempts: 1, canceled: 2, failed: 0, retry: 0 });
+      expect([simStatus(a), simStatus(b), simStatus(foreign)]).toEqual(['canceled', 'canceled', 'resting']);
+      expect(reasons).toEqual(['ttl', 'stop']);
+    } finally {
+      await terminateQuietly(h);
+    }
+  });
+  lw.store.close();
+}, 180_000);
+
+test('a dry-run lane never calls cancelResting, not even on stop --cancel-resting (paper orders stay)', async () => {
+  const reasons: string[] = [];
+  const id = testIdentity();
+  const lw = await startLaneWorker(env, bundle, id, { wrapActivities: recordingCancels(reasons) });
+  await lw.worker.runUntil(async () => {
+    const h = await startLane(env, cycleInput(id, { cycleIntervalSeconds: 3600, maxCycles: 3 }));
+    try {
+      await until(async () => (await h.query(statusQuery)).phase === 'waiting', 'the wait after cycle 1');
+      await h.signal(stopSignal, { cancelResting: true });
+      expect(await untilClosed(env, h)).toBe('COMPLETED');
+      expect(((await h.result()) as TradingCycleResult).stopCancel).toBeUndefined();
+    } finally {
+      await terminateQuietly(h);
+    }
+  });
+  lw.store.close();
+  expect(reasons).toEqual([]);
+}, 180_000);
