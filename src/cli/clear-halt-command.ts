@@ -11,10 +11,15 @@
  *   latched in the DB only, while the workflow answers without it
  *                                            → exit 3: the workflow adopts it at its next cycle; clear it then
  *   the signal cannot be delivered           → exit 1 (Temporal unreachable, workflow not running)
+ *
+ * `reconciliation_mismatch_guard` latches in the lane DB's reconciliation_runs (three mismatching runs in a row), not
+ * in the workflow: the command clears it there first (who and when recorded; src/cli/clear-reconciliation-latch.ts),
+ * exit 1 when the DB cannot be opened; a halt of that code in the control state (none today) is then signalled as above.
  */
 import { Command } from 'commander';
-import { latchableCodes, normalizeReasonCode, reasonInfo } from '../domain/reason-codes';
-import { safeErrorMessage } from '../observability/redact';
+import { latchableCodes, normalizeReasonCode, REASON, reasonInfo } from '../domain/reason-codes';
+import { displayPath, safeErrorMessage } from '../observability/redact';
+import { clearReconciliationLatch, describeLatchClear } from './clear-reconciliation-latch';
 import { clearHaltSignal } from '../workflows/definitions';
 import { LaneCliOptions, laneTarget } from './lane';
 import { addLaneTargetOptions } from './lane-target-options';
@@ -47,6 +52,16 @@ export function registerClearHaltCommand(program: Command): void {
       const same = (list: string[] | null) => (list ?? []).find((c) => normalizeReasonCode(c) === code) ?? null;
       const inWf = same(wfHalts);
       const inDb = same(dbHalts);
+      if (code === REASON.reconciliation_mismatch_guard) {
+        const r = clearReconciliationLatch(lane);
+        if (!r.ok) {
+          process.stderr.write(`clear-halt ${code}: the reconciliation latch was NOT cleared: ${r.error}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        process.stdout.write(describeLatchClear(r, displayPath(lane.dbPath)));
+        if (!inWf && !inDb) return;
+      }
       if (wfHalts && !inWf && inDb) {
         process.stderr.write(
           `clear-halt ${code}: latched in the lane DB but not (yet) in the workflow, which adopts it at its next cycle: ` +
