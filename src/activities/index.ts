@@ -98,7 +98,7 @@ export function createActivities(deps: ActivityDeps): Activities {
 
     async beginCycle(input: BeginCycleInput): Promise<BeginCycleResult> {
       guard(input);
-      store.cycles.begin({ lane: input.lane.lane, firstRunId: input.firstRunId, cycle: input.cycle }, input.runId, input.nowMs);
+      store.cycles.begin({ lane: input.lane.lane, firstRunId: input.firstRunId, cycle: input.cycle }, input.runId, input.nowMs, input.lane.configHash);
       const sources = deps.readKillSources();
       // The DB row counts as an outside command when it is newer than what the workflow last wrote or adopted (e.g.
       // the CLI engaged the switch while Temporal or the worker was down, or before this workflow started), or when its
@@ -113,7 +113,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     async finishCycle(input: FinishCycleInput): Promise<void> {
       guard(input);
       const key = { lane: input.lane.lane, firstRunId: input.firstRunId, cycle: input.cycle };
-      store.cycles.finish(key, input.runId, input.startedAtMs, input.nowMs, input.outcome, input.summary);
+      store.cycles.finish(key, input.runId, input.startedAtMs, input.nowMs, input.outcome, input.summary, input.lane.configHash);
       if (deps.trading) {
         const risk = deps.trading.settings.config.risk;
         const cfg = { failureStreakCooldownThreshold: risk.failure_streak_cooldown_threshold, failureCooldownCycles: risk.failure_cooldown_cycles };

@@ -12,32 +12,50 @@ export interface CycleRecord extends CycleKey {
   finishedAtMs: number | null;
   outcome: string;
   summary: Record<string, unknown>;
+  /** The config hash of the workflow that ran the cycle (migration 8); null for rows recorded before it. */
+  configHash: string | null;
 }
 
 /** One row per trading cycle. Writes are idempotent per (lane, first run id, cycle): an activity retry is harmless. */
 export class CycleStore {
   constructor(private readonly db: Database) {}
 
-  begin(key: CycleKey, runId: string, startedAtMs: number): void {
+  begin(key: CycleKey, runId: string, startedAtMs: number, configHash: string | null = null): void {
     this.db
       .prepare(
-        `INSERT INTO cycles (lane, first_run_id, cycle, run_id, started_at_ms, outcome)
-         VALUES (?, ?, ?, ?, ?, 'running')
+        `INSERT INTO cycles (lane, first_run_id, cycle, run_id, started_at_ms, outcome, config_hash)
+         VALUES (?, ?, ?, ?, ?, 'running', ?)
          ON CONFLICT(lane, first_run_id, cycle) DO NOTHING`,
       )
-      .run(key.lane, key.firstRunId, key.cycle, runId, startedAtMs);
+      .run(key.lane, key.firstRunId, key.cycle, runId, startedAtMs, configHash);
   }
 
   /** Record the end of a cycle; also records a cycle whose begin was never written (its begin activity failed). */
-  finish(key: CycleKey, runId: string, startedAtMs: number, finishedAtMs: number, outcome: string, summary: Record<string, unknown>): void {
+  finish(
+    key: CycleKey, runId: string, startedAtMs: number, finishedAtMs: number, outcome: string, summary: Record<string, unknown>,
+    configHash: string | null = null,
+  ): void {
     this.db
       .prepare(
-        `INSERT INTO cycles (lane, first_run_id, cycle, run_id, started_at_ms, finished_at_ms, outcome, summary_json)
-         VALUES (@lane, @firstRunId, @cycle, @runId, @startedAtMs, @finishedAtMs, @outcome, @summary)
+        `INSERT INTO cycles (lane, first_run_id, cycle, run_id, started_at_ms, finished_at_ms, outcome, summary_json, config_hash)
+         VALUES (@lane, @firstRunId, @cycle, @runId, @startedAtMs, @finishedAtMs, @outcome, @summary, @configHash)
          ON CONFLICT(lane, first_run_id, cycle) DO UPDATE SET
-           finished_at_ms = @finishedAtMs, outcome = @outcome, summary_json = @summary`,
+           finished_at_ms = @finishedAtMs, outcome = @outcome, summary_json = @summary,
+           config_hash = COALESCE(@configHash, config_hash)`,
       )
-      .run({ ...key, runId, startedAtMs, finishedAtMs, outcome, summary: JSON.stringify(summary) });
+      .run({ ...key, runId, startedAtMs, finishedAtMs, outcome, summary: JSON.stringify(summary), configHash });
+  }
+
+  /** Every cycle of a lane, oldest first: started, finished, outcome and config hash only (burn-in, reports). */
+  timeline(lane: string): { startedAtMs: number; finishedAtMs: number | null; outcome: string; configHash: string | null }[] {
+    return (this.db
+      .prepare('SELECT started_at_ms, finished_at_ms, outcome, config_hash FROM cycles WHERE lane = ? ORDER BY started_at_ms, cycle')
+      .all(lane) as Record<string, unknown>[]).map((r) => ({
+      startedAtMs: r.started_at_ms as number,
+      finishedAtMs: (r.finished_at_ms as number | null) ?? null,
+      outcome: r.outcome as string,
+      configHash: (r.config_hash as string | null) ?? null,
+    }));
   }
 
   get(key: CycleKey): CycleRecord | null {
@@ -73,5 +91,6 @@ function toRecord(r: Record<string, unknown>): CycleRecord {
     finishedAtMs: (r.finished_at_ms as number | null) ?? null,
     outcome: r.outcome as string,
     summary: JSON.parse((r.summary_json as string) || '{}') as Record<string, unknown>,
+    configHash: (r.config_hash as string | null | undefined) ?? null,
   };
 }
