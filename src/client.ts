@@ -21,6 +21,7 @@ import { registerReadCommands } from './cli/read-commands';
 import { registerSimCommands } from './cli/sim-command';
 import { registerDecisionsCommand } from './cli/decisions-command';
 import { registerResetPaperCommand } from './cli/reset-paper-command';
+import { registerPreflightCommand } from './cli/preflight-command';
 
 export function buildProgram(): Command {
   const program = new Command('kalshi-autopilot')
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerConfigCommands(program);
   registerReadCommands(program);
   registerSimCommands(program);
+  registerPreflightCommand(program);
   return program;
 }
 
