@@ -13,8 +13,13 @@ import { PRICE_STRUCTURES } from './price-grid';
 import type { PriceRange, SimEvent, SimMarket, SimSeries } from './types';
 
 const RELATIVE = /^([+-])((?:\d+[dhms])+)$/;
+/** Times beyond a century from the start (or before 1970 / after 2200) are typos, and would leave the safe-integer ms range. */
+const MAX_OFFSET_MS = 36_500 * 86_400_000;
+const MAX_TIME_MS = Date.UTC(2200, 0, 1);
 const timeSpec = z.string().refine((s) => RELATIVE.test(s) || !Number.isNaN(Date.parse(s)), {
   message: 'expected an ISO-8601 time or a relative offset like "+36h" / "-1d" / "+2d6h"',
+}).refine((s) => (RELATIVE.test(s) ? Math.abs(relativeMs(s)) <= MAX_OFFSET_MS : Date.parse(s) >= 0 && Date.parse(s) <= MAX_TIME_MS), {
+  message: 'must be within 36500 days of the start (a relative offset) or between 1970 and 2200 (an ISO-8601 time)',
 });
 const probability = z.union([z.string(), z.number()]);
 /** Any object may carry a "$comment" (a string or an array of strings), ignored; other unknown keys are errors. */
@@ -97,6 +102,13 @@ export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
   checkRange(s.oracle_bias, `${source}: oracle_bias`, -999_999, 999_999);
   checkRange(s.market_drift_step, `${source}: market_drift_step`, 0, 500_000);
   checkRange(s.market_drift_max, `${source}: market_drift_max`, 0, 500_000);
+  s.series.forEach((x, i) => {
+    try {
+      multiplierToPpm(x.fee_multiplier);
+    } catch (e) {
+      throw new ScenarioError(`${source}: series.${i}.fee_multiplier: ${(e as Error).message}`);
+    }
+  });
   const series = new Set(s.series.map((x) => x.ticker));
   const seen = new Set<string>();
   s.events.forEach((e, i) => {
@@ -153,13 +165,17 @@ function probMicros(v: string | number, field: string): Micros {
   }
 }
 
-export function resolveTime(spec: string, startMs: number): number {
-  const m = RELATIVE.exec(spec);
-  if (!m) return Date.parse(spec);
+/** A relative offset ("+2d6h", "-90m") in signed ms. */
+function relativeMs(spec: string): number {
+  const m = RELATIVE.exec(spec)!;
   const units: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
   let total = 0;
   for (const part of m[2].matchAll(/(\d+)([dhms])/g)) total += Number(part[1]) * units[part[2]];
-  return m[1] === '-' ? startMs - total : startMs + total;
+  return m[1] === '-' ? -total : total;
+}
+
+export function resolveTime(spec: string, startMs: number): number {
+  return RELATIVE.test(spec) ? startMs + relativeMs(spec) : Date.parse(spec);
 }
 
 export interface BuiltScenario {
