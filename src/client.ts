@@ -22,6 +22,8 @@ import { registerSimCommands } from './cli/sim-command';
 import { registerDecisionsCommand } from './cli/decisions-command';
 import { registerResetPaperCommand } from './cli/reset-paper-command';
 import { registerPreflightCommand } from './cli/preflight-command';
+import { registerPanicCommand } from './cli/panic-command';
+import { registerWatchdogCommand } from './cli/watchdog-command';
 
 export function buildProgram(): Command {
   const program = new Command('kalshi-autopilot')
@@ -37,6 +39,8 @@ export function buildProgram(): Command {
   registerReadCommands(program);
   registerSimCommands(program);
   registerPreflightCommand(program);
+  registerWatchdogCommand(program);
+  registerPanicCommand(program);
   return program;
 }
 
