@@ -37,6 +37,8 @@ export interface CancelOrderReport {
   result: CancelResult;
   /** Contracts (centis) filled before the cancel, when the journal knows the count and the ack said what it removed. */
   filledCentis: number | null;
+  /** The cancel ack's matching-engine time (ms), when it gave one. */
+  tsMs: number | null;
   detail: string;
 }
 
@@ -59,8 +61,13 @@ export interface CancelOutcome extends CancelCounts {
   noOrderId: string[];
   /** Why the exchange's resting orders could not be listed (the plan then used the journal alone); null = listed. */
   listingError: string | null;
-  /** Venue time of the last cancel sent (panic waits until the user-data timestamp passes it); null = none sent. */
+  /**
+   * Exchange time of the last cancel that took an order off the book (the ack's ts_ms, else the venue clock when it was
+   * sent): panic waits until the user-data timestamp has passed it before sweeping again. null = none did.
+   */
   lastCancelAtMs: number | null;
+  /** Resting orders of the lane (every order with `all`) the listing showed (0 with a listing error: see listingError). */
+  restingListed: number;
   results: CancelOrderReport[];
 }
 
@@ -139,17 +146,22 @@ export async function cancelResting(d: CancelDeps, input: CancelInput): Promise<
     prefixes: input.anyBotPrefix ? [...prefixes, ...listed.filter((o) => laneLike(o.clientOrderId)).map((o) => o.clientOrderId!)] : prefixes,
     all: input.all === true,
   });
+  const journalIds = new Set(journal.map((r) => r.clientOrderId));
+  const restingListed = listed.filter((o) => o.status === 'resting' && (input.all || laneLike(o.clientOrderId) || (o.clientOrderId !== null && journalIds.has(o.clientOrderId)))).length;
   const out: CancelOutcome = {
-    reason: input.reason, ...emptyCounts(), kept: plan.kept, foreignLeft: plan.foreignLeft, noOrderId: plan.noOrderId, listingError, lastCancelAtMs: null, results: [],
+    reason: input.reason, ...emptyCounts(), kept: plan.kept, foreignLeft: plan.foreignLeft, noOrderId: plan.noOrderId, listingError, lastCancelAtMs: null, restingListed, results: [],
   };
   const rowOf = new Map(journal.map((r) => [r.clientOrderId, r]));
   for (const c of plan.cancel) {
     out.requested += 1;
-    out.lastCancelAtMs = await d.venueNowMs();
+    const sentAt = await d.venueNowMs();
     const row = c.clientOrderId ? rowOf.get(c.clientOrderId) ?? null : null;
     const r = await cancelOne(d, c, row ? { countCentis: row.countCentis, status: row.status } : null);
     out.results.push(r);
-    if (r.result === 'canceled') out.canceled += 1;
+    if (r.result === 'canceled') {
+      out.canceled += 1;
+      out.lastCancelAtMs = Math.max(out.lastCancelAtMs ?? 0, r.tsMs ?? sentAt);
+    }
     else if (r.result === 'gone') out.gone += 1;
     else if (r.result === 'cancel_retry') out.retry += 1;
     else out.failed += 1;
@@ -178,31 +190,31 @@ async function cancelOne(d: CancelDeps, c: PlannedCancel, row: { countCentis: nu
     if (res.value.orderId !== c.orderId) {
       const detail = `cancel ack names order ${res.value.orderId}, sent ${c.orderId}: outcome unknown, reconciliation settles it`;
       d.logger.error({ ...base, ackOrderId: res.value.orderId }, 'cancel ack describes another order');
-      return { ...base, result: 'failed', filledCentis: null, detail };
+      return { ...base, result: 'failed', filledCentis: null, tsMs: null, detail };
     }
     const reduced = res.value.reducedBy;
     const filled = countCentis !== null ? Math.max(0, countCentis - reduced) : null;
     const detail = `canceled (${c.why}): removed ${formatCount(reduced)}${filled !== null ? `, filled before the cancel ${formatCount(filled)} of ${formatCount(countCentis!)}` : ''}`;
     if (reduced > 0) record('canceled', detail);
     d.logger.info({ ...base, reducedBy: reduced, filledCentis: filled }, 'order_canceled');
-    return { ...base, result: reduced > 0 ? 'canceled' : 'gone', filledCentis: filled, detail };
+    return { ...base, result: reduced > 0 ? 'canceled' : 'gone', filledCentis: filled, tsMs: res.value.tsMs, detail };
   }
   const e = res.error;
   if (e instanceof KalshiApiError && (res.outcome === 'rejected' || res.outcome === 'already_exists')) {
     if (isGone(e)) {
       const detail = `cancel (${c.why}) answered ${e.status} ${e.code}: no longer on the book; reconciliation records what became of it`;
       record('resting', detail);
-      return { ...base, result: 'gone', filledCentis: null, detail };
+      return { ...base, result: 'gone', filledCentis: null, tsMs: null, detail };
     }
     if (isPauseRefusal(e)) {
       const detail = `cancel (${c.why}) refused during an exchange pause (${e.status} ${e.code}): still resting, retried at the next sweep`;
       d.logger.warn({ ...base, alert: true, code: e.code }, 'ALERT cancel refused during an exchange pause: order left resting (cancel_retry)');
-      return { ...base, result: 'cancel_retry', filledCentis: null, detail };
+      return { ...base, result: 'cancel_retry', filledCentis: null, tsMs: null, detail };
     }
   }
   const detail = `cancel (${c.why}) ${res.outcome}: ${safeErrorMessage(e)}`;
   d.logger.warn({ ...base, outcome: res.outcome }, 'cancel failed');
-  return { ...base, result: 'failed', filledCentis: null, detail };
+  return { ...base, result: 'failed', filledCentis: null, tsMs: null, detail };
 }
 
 function parseMs(iso: string | null | undefined): number | null {
