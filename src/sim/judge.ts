@@ -6,10 +6,10 @@
  *
  *   S2  every order the account created was in scope (series / event / market allow-lists; all empty = unrestricted)
  *   S3  at no moment two live (resting) orders in one market, two live orders for one intent (client_order_id), or
- *       exposure (a live order or an open position) in more than one market of a mutually exclusive event; and the
- *       caps held: orders and notional per cycle (by the cycle in the client_order_id), open positions at any moment,
- *       trades per market per UTC day
- *   S4  no entry created inside a blocking window except by the cycles the harness says were already in flight
+ *       exposure (a live order or an open position) in more than one market of a mutually exclusive event
+ *   S4  no cap exceeded: entries and their notional per cycle (by the cycle in the client_order_id), open positions at
+ *       any moment, entries per market per UTC day; and no entry created inside a blocking window (kill switch,
+ *       daily-loss halt) except by the cycles the harness says were already in flight
  *   S5  exactly one exchange order per client_order_id, every order carries one; the ledger equals the simulator as of
  *       its last complete reconciliation: the same fills once each (count, price, fee to the micro), the same
  *       settlements, the same open positions, and every fill's exact ledger cash rounded by the exchange's rule
@@ -93,7 +93,7 @@ interface Replay {
 }
 
 /** Walk the record once in order, checking S3's moment-by-moment properties and classifying orders. */
-function replay(events: readonly HistoryEvent[], markets: Map<string, HistoryMarket>, caps: JudgeCaps, s3: string[]): Replay & { maxLiveInMarket: number; maxOpenPositions: number } {
+function replay(events: readonly HistoryEvent[], markets: Map<string, HistoryMarket>, caps: JudgeCaps, s3: string[], s4: string[]): Replay & { maxLiveInMarket: number; maxOpenPositions: number } {
   const live = new Map<string, OrderEvent>(); // order id → its latest live state
   const position = new Map<string, number>(); // ticker → signed centis
   const out: Replay = { created: [], entries: new Set(), fills: [], settlements: [] };
@@ -143,7 +143,10 @@ function replay(events: readonly HistoryEvent[], markets: Map<string, HistoryMar
     for (const [ev, ts] of perEvent) if (ts.length > 1) flag(`event|${ev}`, `exposure in ${ts.length} markets of mutually exclusive event ${ev} at ${iso(e.exchange_ms)}: ${ts.sort().join(', ')}`);
     const open = [...position.values()].filter((p) => p !== 0).length;
     maxOpenPositions = Math.max(maxOpenPositions, open);
-    if (caps.maxPositions !== undefined && open > caps.maxPositions) flag('positions', `${open} open positions at ${iso(e.exchange_ms)} (max_positions ${caps.maxPositions})`);
+    if (caps.maxPositions !== undefined && open > caps.maxPositions && !seen.has('positions')) {
+      seen.add('positions');
+      s4.push(`${open} open positions at ${iso(e.exchange_ms)} (max_positions ${caps.maxPositions})`);
+    }
   }
   return { ...out, maxLiveInMarket, maxOpenPositions };
 }
@@ -276,14 +279,14 @@ export function judgeHistory(input: JudgeInput): JudgeResult {
   const events = input.history.events.filter((e) => e.account_id === input.accountId).sort((a, b) => a.seq - b.seq);
   const caps = input.caps ?? {};
   const s3: string[] = [];
-  const r = replay(events, markets, caps, s3);
-  const capEvidence = capChecks(r.created, r.entries, caps, s3);
+  const s4: string[] = [];
+  const r = replay(events, markets, caps, s3, s4);
+  const capEvidence = capChecks(r.created, r.entries, caps, s4);
 
   const s2: string[] = [];
   for (const o of r.created) {
     if (!inScope(markets.get(o.ticker), input.scope)) s2.push(`order ${o.client_order_id ?? o.order_id} in ${o.ticker} (series ${markets.get(o.ticker)?.series_ticker ?? '?'}) is out of scope`);
   }
-  const s4: string[] = [];
   for (const w of input.windows ?? []) {
     for (const o of r.created) {
       if (o.exchange_ms < w.fromMs || o.exchange_ms >= w.toMs || !r.entries.has(o.order_id)) continue;
@@ -294,8 +297,8 @@ export function judgeHistory(input: JudgeInput): JudgeResult {
   }
   return {
     S2: verdict(s2, { orders: r.created.length, markets: [...new Set(r.created.map((o) => o.ticker))].sort(), scope: input.scope }),
-    S3: verdict(s3, { ...capEvidence, maxLiveOrdersInAMarket: r.maxLiveInMarket, maxOpenPositions: r.maxOpenPositions, caps }),
-    S4: verdict(s4, { windows: (input.windows ?? []).map((w) => ({ name: w.name, from: iso(w.fromMs), to: iso(w.toMs), allowCycles: w.allowCycles ?? [] })) }),
+    S3: verdict(s3, { maxLiveOrdersInAMarket: r.maxLiveInMarket }),
+    S4: verdict(s4, { ...capEvidence, maxOpenPositions: r.maxOpenPositions, caps, windows: (input.windows ?? []).map((w) => ({ name: w.name, from: iso(w.fromMs), to: iso(w.toMs), allowCycles: w.allowCycles ?? [] })) }),
     S5: judgeS5(r, input.ledger),
   };
 }

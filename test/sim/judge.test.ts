@@ -94,7 +94,8 @@ test('a clean record passes S2–S5, the ledger compared to the micro after the 
   const res = judge(r, { ledger });
   expect(failing(res)).toEqual([]);
   expect(res.S5.evidence).toMatchObject({ orders: 3, duplicates: 0, fills: 2, settlements: 1, ledger: { simCashChangeMicros: 2_000_000, ledgerCashChangeMicros: 2_000_100, exchangeRoundingMicros: 100 } });
-  expect(res.S3.evidence).toMatchObject({ maxLiveOrdersInAMarket: 1, maxOpenPositions: 2, maxEntriesInACycle: 1 });
+  expect(res.S3.evidence).toMatchObject({ maxLiveOrdersInAMarket: 1 });
+  expect(res.S4.evidence).toMatchObject({ maxOpenPositions: 2, maxEntriesInACycle: 1 });
 });
 
 test('S2: an order outside the scope', () => {
@@ -135,23 +136,23 @@ test('S3: two live orders for one intent (one client_order_id)', () => {
   expect(res.S5.violations).toEqual([expect.stringMatching(/: 2 exchange orders/)]);
 });
 
-test('S3: the caps — orders and notional per cycle, open positions, trades per market per day', () => {
+test('S4: the caps — orders and notional per cycle, open positions, trades per market per day', () => {
   const r = new Rec();
   r.cancel(r.rest('IN-E2-A', 1, T0, { client_order_id: coid(1, 0), initial_count_centis: 100, remaining_centis: 100 }), T0 + 1);
   r.cancel(r.rest('IN-E2-B', 1, T0 + 2, { client_order_id: coid(1, 1), initial_count_centis: 100, remaining_centis: 100 }), T0 + 3);
   r.cancel(r.rest('IN-E1-A', 1, T0 + 4, { client_order_id: coid(1, 2), initial_count_centis: 100, remaining_centis: 100 }), T0 + 5);
-  expect(judge(r).S3.violations).toEqual(['cycle 1: 3 entries (max_orders_per_cycle 2)']);
+  expect(judge(r).S4.violations).toEqual(['cycle 1: 3 entries (max_orders_per_cycle 2)']);
   const big = new Rec();
   big.rest('IN-E2-A', 1, T0, { initial_count_centis: 2_000, remaining_centis: 2_000 }); // 20 × 0.40 = $8 > $5
-  expect(judge(big).S3.violations).toEqual(['cycle 1: entry notional 8000000 micros (max_notional_per_cycle 5000000)']);
+  expect(judge(big).S4.violations).toEqual(['cycle 1: entry notional 8000000 micros (max_notional_per_cycle 5000000)']);
   const held = new Rec();
   held.fill(held.rest('IN-E2-A', 1, T0), T0 + 1);
   held.fill(held.rest('IN-E2-B', 2, T0 + H), T0 + H + 1);
   held.fill(held.rest('IN-E1-A', 3, T0 + 2 * H), T0 + 2 * H + 1);
-  expect(judge(held).S3.violations).toEqual([expect.stringMatching(/^3 open positions at .* \(max_positions 2\)$/)]);
+  expect(judge(held).S4.violations).toEqual([expect.stringMatching(/^3 open positions at .* \(max_positions 2\)$/)]);
   const churn = new Rec();
   for (let c = 1; c <= 3; c++) churn.cancel(churn.rest('IN-E2-A', c, T0 + c * H), T0 + c * H + 1);
-  expect(judge(churn).S3.violations).toEqual(['IN-E2-A: 3 entries on 2026-09-01 (max_trades_per_market_per_day 2)']);
+  expect(judge(churn).S4.violations).toEqual(['IN-E2-A: 3 entries on 2026-09-01 (max_trades_per_market_per_day 2)']);
 });
 
 test('S4: an entry created inside a kill-switch window fails unless its cycle was already in flight', () => {
