@@ -10,10 +10,11 @@ import { decideCycle } from '../domain/decide';
 import type { ExitPosition } from '../domain/exits';
 import { heldSideBid } from '../domain/marking';
 import type { HaltToLatch } from '../domain/risk-guards';
-import { dollarsFromConfigNumber, formatDollarsExact } from '../domain/fixed';
+import { ceilTo, dollarsFromConfigNumber, formatDollars, formatDollarsExact } from '../domain/fixed';
 import type { MarketSnapshot, OrderIntent } from '../domain/trading-types';
 import type { Store } from '../store';
 import { laneLedger } from './ledger-view';
+import { refreshQuality } from './quality';
 import { heldMarketSnapshot } from './held-markets';
 import type { TradingDeps } from './trading-deps';
 
@@ -64,9 +65,14 @@ export async function decideOrders(
   // side): an exit needs a fair value. Never for an entry: decideCycle enters only from the scan's markets.
   const quoted = (m: MarketSnapshot) => m.status === 'active' && m.result === null && held.some((p) => p.ticker === m.ticker && heldSideBid(m, p.side) !== null);
   const toValue = exitPolicy === 'take_profit' ? [...scan.markets, ...heldMarkets.filter(quoted)] : scan.markets;
-  const est = await t.model.estimate({ markets: toValue, nowMs: input.nowMs, cycle: input.cycle });
+  const est = await t.model.estimate({ markets: toValue, nowMs: input.nowMs, cycle: input.cycle, firstRunId: input.firstRunId, llmLedger: store.llm });
   for (const s of est.skipped) logger.info({ cycle: input.cycle, ticker: s.ticker, reason: s.reason, detail: s.detail }, 'estimate_skipped');
-  store.decisions.recordEstimates(ref, est.estimates);
+  // An ensemble's members' own estimates (views) are stored beside the combined one (each under its model name).
+  store.decisions.recordEstimates(ref, [...est.estimates, ...(est.views ?? [])], [...known.values()]);
+  const budgetSkips: Record<string, string> = {};
+  for (const s of est.skipped) if (s.reason === 'budget_exhausted' && s.ticker !== null) budgetSkips[s.ticker] = s.detail;
+  // Scoring and the model bench (docs/scoring.md): outcomes learnt, models judged, the bench list the entry guard reads.
+  const quality = await refreshQuality({ venue: t.venue, config: cfg }, store, logger, { nowMs: input.nowMs, markets: scan.markets });
 
   // What an exit may sell: the held count minus what resting sells already promise (the paper executor refuses more).
   const resting = lane.open().filter((o) => o.action === 'sell');
@@ -114,6 +120,10 @@ export async function decideOrders(
       maxTradesPerMarketPerDay: cfg.risk.max_trades_per_market_per_day,
     },
     tradesToday: ledger.tradesToday,
+    // "12 estimates (llm, $0.42)": a model that charges says what this cycle cost (rounded up to the cent).
+    estimateNote: est.costMicros === undefined ? null : `${t.model.name}, $${formatDollars(ceilTo(est.costMicros, 10_000), 2)}`,
+    budgetSkips,
+    benched: quality.bench,
     guard: {
       control: input.control,
       dailyLoss: risk.dailyLoss,

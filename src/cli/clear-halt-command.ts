@@ -11,6 +11,8 @@
  *   latched in the DB only, while the workflow answers without it
  *                                            → exit 3: the workflow adopts it at its next cycle; clear it then
  *   the signal cannot be delivered           → exit 1 (Temporal unreachable, workflow not running)
+ *   model_underperforms_market_guard --model M [--series S]
+ *                                            → one model-bench entry lifted in the lane DB (src/cli/clear-bench.ts)
  *
  * `reconciliation_mismatch_guard` latches in the lane DB's reconciliation_runs (three mismatching runs in a row), not
  * in the workflow: the command clears it there first (who and when recorded; src/cli/clear-reconciliation-latch.ts),
@@ -23,17 +25,23 @@ import { clearReconciliationLatch, describeLatchClear } from './clear-reconcilia
 import { clearHaltSignal } from '../workflows/definitions';
 import { LaneCliOptions, laneTarget } from './lane';
 import { addLaneTargetOptions } from './lane-target-options';
+import { clearModelBench } from './clear-bench';
 import { readDbStatus, readWorkflowSide } from './status-sources';
 import { signalLane } from './temporal-client';
 import { UsageError } from './usage-error';
 
 export function registerClearHaltCommand(program: Command): void {
   addLaneTargetOptions(program.command('clear-halt').description('clear a latched halt (e.g. daily_loss_guard) after review'))
-    .argument('<code>', `the halt code shown by status (latchable: ${latchableCodes().join(', ')})`)
-    .action(async (raw: string, o: LaneCliOptions) => {
+    .argument('<code>', `the halt code shown by status (latchable: ${latchableCodes().join(', ')}; or ${REASON.model_underperforms_market_guard} with --model)`)
+    .option('--model <M>', `with ${REASON.model_underperforms_market_guard}: the benched model to lift`)
+    .option('--series <S>', `with ${REASON.model_underperforms_market_guard}: lift the model's entry for this series only (default: its model-wide entry)`)
+    .action(async (raw: string, o: LaneCliOptions & { model?: string; series?: string }) => {
       const lane = laneTarget(o);
       if (lane.note) process.stderr.write(`warning: ${lane.note}\n`);
       const code = normalizeReasonCode(raw.trim());
+      // The model bench lives in the lane DB, not in the workflow (src/cli/clear-bench.ts).
+      if (code === REASON.model_underperforms_market_guard) return clearModelBench(lane, o);
+      if (o.model !== undefined || o.series !== undefined) throw new UsageError(`--model/--series go with ${REASON.model_underperforms_market_guard} only`);
       const side = await readWorkflowSide(lane, o);
       const db = readDbStatus(lane.dbPath, lane.mode, lane.env, lane.lane);
       const dbHalts = db && !('error' in db) ? db.control.latchedHalts.map((h) => h.code) : null;

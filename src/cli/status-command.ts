@@ -14,6 +14,7 @@ import { displayPath } from '../observability/redact';
 import type { StatusView } from '../workflows/definitions';
 import { LaneCliOptions, laneTarget } from './lane';
 import { addLaneTargetOptions } from './lane-target-options';
+import { qualityLines, readLaneQuality } from './quality-view';
 import { bankrollOf, readStatusExtras, statusExtraLines } from './status-ledger';
 import { laneFlagsOf, readDbStatus, readWorkflowSide, WorkflowState } from './status-sources';
 
@@ -103,6 +104,8 @@ export function registerStatusCommand(program: Command): void {
       const db = readDbStatus(lane.dbPath, lane.mode, lane.env, lane.lane);
       // The ledger (paper in dry-run) and the last finished cycle's counts: src/cli/status-ledger.ts.
       const extras = db && !('error' in db) ? readStatusExtras(lane, bankrollOf(o, lane)) : { ledger: null, lastCycle: null };
+      // Model scores and the bench (docs/scoring.md): src/cli/quality-view.ts.
+      const quality = db && !('error' in db) ? readLaneQuality(lane, o) : null;
       const controlDisagreement = view && db && !('error' in db) ? compareControl(view.control, db.control) : null;
       const next = view && view.phase === 'waiting' ? view.nextCycleAtMs : null;
       const out = {
@@ -110,6 +113,7 @@ export function registerStatusCommand(program: Command): void {
         workflowState: side.workflowState, temporalProblem: side.problem, pollers: side.pollers,
         nextCycle: next === null ? null : { at: new Date(next).toISOString(), atLocal: localTime(next), in: relative(next, nowMs) },
         controlDisagreement,
+        quality,
       };
       if (o.json) {
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
@@ -137,6 +141,7 @@ export function registerStatusCommand(program: Command): void {
           `  db control: kill=${db.control.killSwitch.engaged ? 'ENGAGED' : 'off'} paused=${db.control.paused} blocked-by=${db.blockedBy ?? 'nothing'}`,
           `  db cycles recorded: ${db.cycles}${db.lastCycle ? `, last #${db.lastCycle.cycle} ${db.lastCycle.outcome}` : ''}`,
           ...statusExtraLines(extras, lane.dbPath),
+          ...qualityLines(quality),
         );
       } else {
         lines.push(`  db: no lane DB at ${displayPath(lane.dbPath)} (path from ${lane.dbFrom})`);

@@ -14,8 +14,10 @@ export const RUN_MODES = ['dry-run', 'live'] as const;
 export type RunMode = (typeof RUN_MODES)[number];
 export const VENUES = ['kalshi', 'polymarket'] as const;
 export type Venue = (typeof VENUES)[number];
-export const MODEL_KINDS = ['sim-oracle', 'signals-file', 'llm'] as const;
+export const MODEL_KINDS = ['sim-oracle', 'signals-file', 'llm', 'ensemble', 'cross-venue'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
+/** What `model.ensemble.members[].kind` may name: every model kind but `ensemble` (a new kind plugs in by name). */
+export const ENSEMBLE_MEMBER_KINDS = MODEL_KINDS.filter((k) => k !== 'ensemble') as [Exclude<ModelKind, 'ensemble'>, ...Exclude<ModelKind, 'ensemble'>[]];
 /** `strategy.exit_policy` (the domain's ExitPolicy, src/domain/exits.ts). */
 export const EXIT_POLICIES = ['hold', 'take_profit'] as const;
 export const RATE_LIMIT_TIERS = ['basic', 'advanced', 'premier', 'prime'] as const;
@@ -98,6 +100,8 @@ export const executionSchema = z.object({
   min_edge_at_execution: probability().default(0.02),
   max_submit_slippage: probability().default(0.1),
   order_ttl_seconds: int().min(1, 'must be at least 1').max(86400, 'must be at most 86400').default(600),
+  /** demo/prod: new orders are refused (clock_skew_guard) while the median skew against the exchange exceeds this. */
+  max_clock_skew_seconds: int().min(1, 'must be at least 1').max(60, 'must be at most 60').default(5),
   /** No new entry within this many seconds of a market's close. */
   min_time_to_close_seconds: int().min(0, 'must be 0 or more').max(604800, 'must be at most 604800').default(3600),
   /**
@@ -170,6 +174,16 @@ export const goLiveSchema = z.object({
   max_clock_skew_seconds: num().min(0, 'must be 0 or more').max(60, 'must be at most 60').default(5),
 }).strict();
 
+/** Forecast scoring and the model bench (docs/scoring.md). */
+export const qualitySchema = z.object({
+  /** The last N settled markets a model (or model × series) is judged on. */
+  window: int().min(1, 'must be at least 1').max(10000, 'must be at most 10000').default(100),
+  /** Two-sided confidence of the bootstrap interval: benched when its upper bound of Brier skill is below 0. */
+  bench_confidence: num().gt(0.5, 'must be greater than 0.5 and less than 1').lt(1, 'must be greater than 0.5 and less than 1').default(0.9),
+  /** Fewer settled markets than this: unproven, never benched. */
+  min_settled: int().min(1, 'must be at least 1').max(10000, 'must be at most 10000').default(30),
+}).strict();
+
 export const simOracleSchema = z.object({
   noise_stddev: num().min(0, 'must be between 0 and 0.5').max(0.5, 'must be between 0 and 0.5').default(0.02),
   confidence: probability().default(0.8),
@@ -185,13 +199,58 @@ export const llmSchema = z.object({
   provider: z.enum(['anthropic', 'openai'], { errorMap: () => ({ message: 'must be one of anthropic, openai' }) }).default('anthropic'),
   anthropic_model: nonEmpty().default('claude-sonnet-4-20250514'),
   openai_model: nonEmpty().default('gpt-4o-mini'),
-  openai_base_url: httpUrl().default('https://api.openai.com/v1'),
+  /** null = the SDK's default (api.anthropic.com); a gateway's URL otherwise. */
+  anthropic_base_url: httpUrl().nullable().default(null),
+  /** null = the SDK's default; a local vLLM / Ollama / gateway speaking Chat Completions otherwise. */
+  openai_base_url: httpUrl().nullable().default('https://api.openai.com/v1'),
   temperature: num().min(0, 'must be between 0 and 2').max(2, 'must be between 0 and 2').default(0.3),
   max_tokens: positiveInt().default(1000),
   batch_size: positiveInt().default(5),
   cost_limit_per_cycle: positiveDollars().default(5),
+  /** Spend limit per UTC day of the logical clock (reservations + settled costs). */
+  cost_limit_per_day: positiveDollars().default(20),
+  /** Per-call timeout; a timed-out call stays charged at its reservation. */
+  timeout_seconds: int().min(1, 'must be at least 1').max(600, 'must be at most 600').default(60),
+  /** An estimate is reused for this long (0 = ask every cycle) unless the price moves or the terms change. */
+  estimate_ttl_seconds: int().min(0, 'must be 0 or more').max(604800, 'must be at most 604800').default(3600),
+  /** A move of the market's reference price by more than this (dollars) re-asks before the TTL. */
+  reuse_max_price_move: probability().default(0.05),
   input_cost_per_mtok: num().min(0, 'must be 0 or more (dollars)').default(3),
   output_cost_per_mtok: num().min(0, 'must be 0 or more (dollars)').default(15),
+}).strict();
+
+export const ensembleMemberSchema = z.object({
+  kind: z.enum(ENSEMBLE_MEMBER_KINDS, { errorMap: () => ({ message: `must be one of ${ENSEMBLE_MEMBER_KINDS.join(', ')}` }) }),
+  weight: num().positive('must be greater than 0').max(1000, 'must be at most 1000'),
+}).strict();
+
+export const ensembleSchema = z.object({
+  /** Each member is built from its own model.<kind> section. */
+  members: z.array(ensembleMemberSchema, { invalid_type_error: 'must be an array of { kind, weight }' })
+    .refine((ms) => new Set(ms.map((m) => m.kind)).size === ms.length, 'must not name a kind twice')
+    .default([]),
+  /** A market gets a combined estimate only when at least this many members gave one. */
+  min_members: positiveInt().default(1),
+}).strict();
+
+/** The cross-venue model (docs/models.md): a Kalshi market's fair value from the mapped Polymarket outcome's book. */
+export const crossVenueSchema = z.object({
+  /** JSONL: one {kalshi_ticker, condition_id, outcome, question} per line; relative to the config file's folder. */
+  mapping_file: nullablePath().default(null),
+  gamma_base_url: httpUrl().default('https://gamma-api.polymarket.com'),
+  clob_base_url: httpUrl().default('https://clob.polymarket.com'),
+  /** Word-set similarity (0..1) the Polymarket question must reach against the mapping's `question`. */
+  question_min_similarity: fraction().default(0.8),
+  /** Largest gap between Polymarket's endDate and the Kalshi market's close time. */
+  end_date_tolerance_seconds: int().min(0, 'must be 0 or more').max(31536000, 'must be at most 31536000').default(172800),
+  /** A book older than this (by its timestamp, against the cycle's clock) gives no estimate. */
+  max_book_age_seconds: positiveInt().max(86400, 'must be at most 86400').default(300),
+  /** A best bid/ask spread wider than this (dollars) gives no estimate. */
+  max_spread: num().gt(0, 'must be greater than 0 and at most 1').max(1, 'must be greater than 0 and at most 1').default(0.1),
+  /** Shares required at the best bid and at the best ask. */
+  min_depth: num().min(0, 'must be 0 or more (shares)').max(1e9, 'must be at most 1e9 shares').default(50),
+  /** The confidence of a tight, deep, fresh book; spread, depth and age scale it down (to half each at the limits). */
+  confidence: probability().default(0.9),
 }).strict();
 
 export const modelSchema = z.object({
@@ -199,6 +258,8 @@ export const modelSchema = z.object({
   sim_oracle: simOracleSchema.default({}),
   signals_file: signalsFileSchema.default({}),
   llm: llmSchema.default({}),
+  cross_venue: crossVenueSchema.default({}),
+  ensemble: ensembleSchema.default({}),
 }).strict();
 
 export const configSchema = z.object({
@@ -213,6 +274,7 @@ export const configSchema = z.object({
   model: modelSchema.default({}),
   alerts: alertsSchema.default({}),
   go_live: goLiveSchema.default({}),
+  quality: qualitySchema.default({}),
 }).strict();
 
 /**
@@ -223,6 +285,23 @@ export function crossFieldIssues(c: Config): { path: string; message: string }[]
   const out: { path: string; message: string }[] = [];
   if (c.model.kind === 'signals-file' && !c.model.signals_file.path) {
     out.push({ path: 'model.signals_file.path', message: 'is required when model.kind is signals-file' });
+  }
+  if (c.model.kind === 'cross-venue' && !c.model.cross_venue.mapping_file) {
+    out.push({ path: 'model.cross_venue.mapping_file', message: 'is required when model.kind is cross-venue' });
+  }
+  if (c.model.kind === 'ensemble') {
+    const ms = c.model.ensemble.members;
+    if (ms.length === 0) out.push({ path: 'model.ensemble.members', message: 'needs at least one member when model.kind is ensemble' });
+    else if (c.model.ensemble.min_members > ms.length) out.push({ path: 'model.ensemble.min_members', message: `must be at most the number of members (${ms.length})` });
+    if (ms.some((m) => m.kind === 'signals-file') && !c.model.signals_file.path) {
+      out.push({ path: 'model.signals_file.path', message: 'is required when an ensemble member is signals-file' });
+    }
+  }
+  if (c.model.llm.cost_limit_per_cycle > c.model.llm.cost_limit_per_day) {
+    out.push({ path: 'model.llm.cost_limit_per_cycle', message: 'must be at most model.llm.cost_limit_per_day' });
+  }
+  if (c.quality.min_settled > c.quality.window) {
+    out.push({ path: 'quality.min_settled', message: 'must be at most quality.window (a model is judged on at most window markets)' });
   }
   if (c.strategy.heavy_favorite_buy_no_min_edge < c.strategy.min_edge) {
     out.push({ path: 'strategy.heavy_favorite_buy_no_min_edge', message: 'must be at least strategy.min_edge (it is the stricter threshold)' });

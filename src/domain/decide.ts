@@ -3,7 +3,8 @@
  * scope-checked intents, and one DecisionRecord per market considered (why it was or was not traded).
  *
  *   per market: min_time_to_close → estimate? → evaluateEntry (fees, quote, confidence, edge, heavy favourite)
- *               → sizeOrder (Kelly, caps, rounded-fee edge)
+ *               → the model bench (model_underperforms_market_guard, docs/scoring.md) → sizeOrder (Kelly, caps,
+ *               rounded-fee edge)
  *   per held position (exit_policy take_profit): exitIntents (src/domain/exits.ts) — reduce-only sells, which no
  *               entry rule touches (not the entry guards, de-dup or the per-cycle caps)
  *   then:       safeGuardCycle (kill switch, pause, halts, daily loss, drawdown, cooldown, de-dup, per-cycle caps)
@@ -19,6 +20,7 @@ import { exitIntents, type ExitPolicy, type ExitPosition } from './exits';
 import { formatDollars } from './fixed';
 import { floorDiv } from './int';
 import { REASON } from './reason-codes';
+import { benchedEntry, type BenchKey } from './scoring/bench';
 import { CycleGuardInput, GuardCycleResult, safeGuardCycle } from './risk-guards';
 import { AllowedScope, isMarketInAllowedScope, ScopeMode } from './scope';
 import { sizeOrder, SizingRules } from './sizing';
@@ -57,6 +59,12 @@ export interface DecideInput {
   tradesToday: TradesToday;
   /** The risk-guard states and limits (daily loss, drawdown, cooldown, control). */
   guard: Omit<CycleGuardInput, 'nowMs' | 'cycle' | 'capitalBaseMicros'>;
+  /** Shown after the estimate count in the one-line reason, e.g. `llm, $0.42` (the model and what it charged). */
+  estimateNote?: string | null;
+  /** Markets the model gave no estimate because its budget was reached (ticker → detail): llm_budget_guard. */
+  budgetSkips?: Readonly<Record<string, string>>;
+  /** The bench list: entries from an estimate of a benched {model, series} are refused; exits never read it. Default none. */
+  benched?: readonly BenchKey[];
 }
 
 export interface DecideResult {
@@ -80,6 +88,7 @@ export function decideCycle(input: DecideInput): DecideResult {
   const sized: OrderIntent[] = [];
   const byTicker = new Map(input.estimates.map((e) => [e.ticker, e]));
   let opportunities = 0;
+  let benchedSkips = 0;
   let bestEdge: number | null = null;
   const skipRecord = (r: Omit<DecisionRecord, 'cycle' | 'decision'>) => decisions.push({ cycle, decision: 'skip', ...r });
 
@@ -91,7 +100,9 @@ export function decideCycle(input: DecideInput): DecideResult {
     }
     const est = byTicker.get(m.ticker);
     if (!est) {
-      skipRecord({ ...base, reason: REASON.no_estimate_guard, detail: 'the model gave no estimate for this market' });
+      const budget = input.budgetSkips?.[m.ticker];
+      if (budget !== undefined) skipRecord({ ...base, reason: REASON.llm_budget_guard, detail: budget });
+      else skipRecord({ ...base, reason: REASON.no_estimate_guard, detail: 'the model gave no estimate for this market' });
       continue;
     }
     const entry = evaluateEntry(est, m, rules);
@@ -100,6 +111,16 @@ export function decideCycle(input: DecideInput): DecideResult {
       skipRecord({
         ticker: m.ticker, side: entry.side, fairValuePpm: entry.fairPpm, priceMicros: entry.priceMicros, edgeMicros: entry.edgeMicros,
         confidencePpm: est.confidencePpm, countCentis: entry.countCentis, reason: entry.code, detail: entry.detail,
+      });
+      continue;
+    }
+    const bench = benchedEntry(input.benched ?? [], est.source, m.seriesTicker);
+    if (bench) {
+      benchedSkips += 1;
+      skipRecord({
+        ticker: m.ticker, side: entry.side, fairValuePpm: entry.fairPpm, priceMicros: entry.priceMicros, edgeMicros: entry.edgeMicros,
+        confidencePpm: est.confidencePpm, countCentis: 0, reason: REASON.model_underperforms_market_guard,
+        detail: `model ${est.source} is benched${bench.series === null ? '' : ` in series ${bench.series}`}: worse than the market (clear-halt ${REASON.model_underperforms_market_guard} --model ${bench.model}${bench.series === null ? '' : ` --series ${bench.series}`})`,
       });
       continue;
     }
@@ -179,16 +200,19 @@ export function decideCycle(input: DecideInput): DecideResult {
     verdict,
     counts: { estimates: input.estimates.length, opportunities, exits: exits.intents.length, skipped },
     bestEdgeMicros: bestEdge,
-    whyNoTrade: intents.length > 0 ? null : whyNoTrade(input, bestEdge, guarded),
+    whyNoTrade: intents.length > 0 ? null : whyNoTrade(input, bestEdge, guarded, opportunities === 0 ? benchedSkips : 0),
   };
 }
 
-function whyNoTrade(input: DecideInput, bestEdge: number | null, g: GuardCycleResult): string {
-  const head = `${input.markets.length} in scope, ${input.estimates.length} estimates`;
+function whyNoTrade(input: DecideInput, bestEdge: number | null, g: GuardCycleResult, benched: number): string {
+  const unbudgeted = input.markets.filter((m) => input.budgetSkips?.[m.ticker] !== undefined && !input.estimates.some((e) => e.ticker === m.ticker)).length;
+  const note = [input.estimateNote ?? null, unbudgeted > 0 ? `budget reached: ${unbudgeted} without estimates` : null].filter((x) => x !== null).join('; ');
+  const head = `${input.markets.length} in scope, ${input.estimates.length} estimates${note ? ` (${note})` : ''}`;
   if (g.blockedBy) return `${head}; new orders blocked by ${g.blockedBy}`;
   if (input.markets.length === 0) return 'no market in scope';
   if (bestEdge === null) return `${head}, no tradeable quote`;
   if (bestEdge < input.rules.minEdge) return `${head}, best edge ${$(bestEdge)} < min_edge ${$(input.rules.minEdge)}`;
+  if (benched > 0) return `${head}, edges found but the model is benched (${REASON.model_underperforms_market_guard} × ${benched})`;
   const top = Object.entries(g.skipped.reduce<Record<string, number>>((a, s) => ({ ...a, [s.code]: (a[s.code] ?? 0) + 1 }), {}))
     .sort((a, b) => b[1] - a[1])[0];
   return top ? `${head}, edges found but refused (${top[0]} × ${top[1]})` : `${head}, edges found but none could be sized`;

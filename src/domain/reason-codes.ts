@@ -81,6 +81,7 @@ const DEFINITIONS = [
   d('final_scope_guard', 'new_entries', 'per_decision', false, 'active', 'the final scope check before placing refused the market'),
   d('min_time_to_close_guard', 'new_entries', 'per_decision', false, 'active', 'the market closes too soon'),
   d('no_estimate_guard', 'new_entries', 'per_decision', false, 'active', 'the fair-value model gave no estimate for the market'),
+  d('model_underperforms_market_guard', 'new_entries', 'operator_clear_halt', false, 'active', 'the {model, series} is benched: its Brier skill vs the market is below 0 with confidence (docs/scoring.md); exits and other models trade'),
   d('no_quote_guard', 'new_entries', 'per_decision', false, 'active', 'no usable quote on the side to trade'),
   d('max_position_size_guard', 'new_entries', 'per_decision', false, 'active', 'the position would exceed risk.max_position_size'),
   d('max_positions_guard', 'new_entries', 'per_decision', false, 'active', 'risk.max_positions open positions already'),
@@ -97,6 +98,9 @@ const DEFINITIONS = [
   d('idempotency_conflict_guard', 'all_orders', 'operator_clear_halt', true, 'halted', 'a journal row holds another body for the same client_order_id'),
   d('unknown_order_outcome_guard', 'all_orders', 'clean_reconciliation', false, 'degraded', 'an order outcome is unknown; no new writes until it is resolved'),
   d('order_group_tripped_guard', 'new_entries', 'operator_clear_halt', true, 'halted', "the exchange's order-group limit tripped"),
+  d('exchange_not_trading_guard', 'all_orders', 'next_cycle', false, 'degraded', 'the exchange reports exchange or trading inactive (a pause, maintenance): no order is sent; the next cycle checks again'),
+  d('order_rejected_guard', 'new_entries', 'per_decision', false, 'active', 'the exchange refused the order (400, 403, 404, 409 other than order_already_exists, 410; 401, 429): not placed'),
+  d('clock_skew_guard', 'all_orders', 'next_cycle', false, 'degraded', "the exchange's clock and ours differ by more than execution.max_clock_skew_seconds (or the skew is unmeasured): no order is sent"),
 ] as const;
 
 export type ReasonCode = (typeof DEFINITIONS)[number]['code'];
@@ -118,6 +122,7 @@ const BY_CODE: Readonly<Record<string, ReasonInfo>> = Object.freeze(Object.fromE
 /** Old spellings still recognised when read back (from a DB, a history, an operator's command). */
 export const LEGACY_REASON_CODES: Readonly<Record<string, ReasonCode>> = Object.freeze({
   control_state_corrupt: 'control_state_corrupt_guard',
+  order_rejected: 'order_rejected_guard',
 });
 
 export function isReasonCode(x: unknown): x is ReasonCode {

@@ -22,7 +22,8 @@ const REQUIRED = [
   'no_quote_guard', 'max_position_size_guard', 'max_positions_guard', 'exposure_guard', 'daily_new_exposure_guard',
   'size_zero_guard', 'not_reconciled_guard', 'reconciliation_mismatch_guard', 'stale_intent_guard', 'price_drift_guard',
   'edge_decay_guard', 'slippage_guard', 'idempotency_conflict_guard', 'unknown_order_outcome_guard',
-  'order_group_tripped_guard', 'llm_budget_guard', 'control_state_corrupt_guard',
+  'order_group_tripped_guard', 'llm_budget_guard', 'control_state_corrupt_guard', 'model_underperforms_market_guard',
+  'exchange_not_trading_guard', 'order_rejected_guard', 'clock_skew_guard',
 ];
 
 function tsFiles(dir: string): string[] {
@@ -88,7 +89,8 @@ describe('the reason-code registry', () => {
     expect(isReasonCode(42)).toBe(false);
     expect(reasonInfo('nope_guard')).toBeNull();
     expect(reasonInfo('constructor')).toBeNull();
-    expect(LEGACY_REASON_CODES).toEqual({ control_state_corrupt: 'control_state_corrupt_guard' });
+    expect(LEGACY_REASON_CODES).toEqual({ control_state_corrupt: 'control_state_corrupt_guard', order_rejected: 'order_rejected_guard' });
+    expect(normalizeReasonCode('order_rejected')).toBe('order_rejected_guard');
     expect(normalizeReasonCode('control_state_corrupt')).toBe('control_state_corrupt_guard');
     expect(normalizeReasonCode('daily_loss_guard')).toBe('daily_loss_guard');
     expect(reasonInfo('control_state_corrupt')?.code).toBe('control_state_corrupt_guard');
