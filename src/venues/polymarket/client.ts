@@ -96,8 +96,11 @@ export class PolymarketClient {
     return parseBook(await this.read('GET /book', `${this.clobBaseUrl}/book${queryString({ token_id: tokenId })}`));
   }
 
-  /** Books of several tokens (batched ≤ 500); every token asked must come back, or the call fails. */
-  async getBooks(tokenIds: readonly string[]): Promise<T.PolymarketBook[]> {
+  /**
+   * Books of several tokens (batched ≤ 500). `missing: 'throw'` (default): every token asked must come back, or the
+   * call fails; `'omit'`: a token without a book (POST /books leaves it out) is simply absent from the answer.
+   */
+  async getBooks(tokenIds: readonly string[], opts: { missing?: 'throw' | 'omit' } = {}): Promise<T.PolymarketBook[]> {
     tokenIds.forEach(assertToken);
     const out: T.PolymarketBook[] = [];
     for (let i = 0; i < tokenIds.length; i += MAX_BOOKS_PER_REQUEST) {
@@ -105,7 +108,7 @@ export class PolymarketClient {
       const books = parseBooks(await this.read('POST /books', `${this.clobBaseUrl}/books`, batch.map((token_id) => ({ token_id }))));
       const got = new Set(books.map((b) => b.assetId));
       const missing = batch.filter((t) => !got.has(t));
-      if (missing.length) throw new PolymarketParseError('POST /books', `no book for ${missing.length} of ${batch.length} token ids asked (first: ${missing[0].slice(0, 80)})`);
+      if (missing.length && opts.missing !== 'omit') throw new PolymarketParseError('POST /books', `no book for ${missing.length} of ${batch.length} token ids asked (first: ${missing[0].slice(0, 80)})`);
       out.push(...books);
     }
     return out;
