@@ -23,6 +23,7 @@ import {
   KalshiApiError, KalshiEnvError, KalshiTransportError, KalshiUnknownKeyError, MARKET_STATUS_FILTER_MATCHES,
 } from '../venues/kalshi';
 import { readSimKey, SimKey, simKeyDir } from './sim-key';
+import { polymarketMarkets, polymarketOrderbook } from './polymarket-read';
 import { UsageError } from './usage-error';
 
 export interface ReadClientFactoryOptions {
@@ -294,15 +295,25 @@ export function registerReadCommands(program: Command, deps: ReadCommandDeps = {
       .option('--config <path>', 'config file (default ./kalshi-autopilot.config.json)')
       .option('--json', 'print JSON with the exchange field names');
 
+  /** `--venue kalshi|polymarket` (default kalshi) and the Polymarket hosts: markets and orderbook only (polymarket-read.ts). */
+  const venue = (cmd: Command): Command =>
+    cmd
+      .addOption(new Option('--venue <venue>', 'kalshi (default) or polymarket (read-only market data)').choices(['kalshi', 'polymarket']).default('kalshi'))
+      .option('--gamma-base-url <url>', 'Polymarket Gamma root (default: model.cross_venue.gamma_base_url)')
+      .option('--clob-base-url <url>', 'Polymarket CLOB root (default: model.cross_venue.clob_base_url)');
+  type VenueOpts = { venue?: 'kalshi' | 'polymarket'; gammaBaseUrl?: string; clobBaseUrl?: string };
+  const pmDeps = () => ({ cwd: deps.cwd ?? process.cwd(), env: deps.env ?? process.env, out, logger: deps.logger });
+
   const emit = (opts: CommonOpts, json: unknown, human: () => string) => out(opts.json ? `${JSON.stringify(json, null, 2)}\n` : human());
 
-  common(
+  venue(common(
     program.command('markets').description('list markets (all pages; no filter unless given)')
       .option('--series <ticker>', 'series ticker')
       .option('--event <ticker>', 'event ticker')
       .option('--status <status>', 'unopened|open|paused|closed|settled, or as shown: initialized|active|inactive|determined|disputed|amended|finalized', parseStatusFlag)
       .option('--limit <n>', 'at most this many markets', parsePositiveInt('--limit')),
-  ).action(async (opts: CommonOpts & { series?: string; event?: string; status?: { query: MarketStatusFilter; only: MarketStatus | null }; limit?: number }) => {
+  )).action(async (opts: CommonOpts & VenueOpts & { series?: string; event?: string; status?: { query: MarketStatusFilter; only: MarketStatus | null }; limit?: number }) => {
+    if (opts.venue === 'polymarket') return polymarketMarkets({ ...opts, status: opts.status?.query }, pmDeps());
     const only = opts.status?.only ?? null;
     const { value: listed } = await withClient(opts, false, 'markets', (client) => client.listMarkets(
       { seriesTicker: opts.series, eventTicker: opts.event, status: opts.status?.query, limit: only ? 1000 : Math.min(opts.limit ?? 1000, 1000) },
@@ -318,8 +329,9 @@ export function registerReadCommands(program: Command, deps: ReadCommandDeps = {
     );
   });
 
-  common(program.command('orderbook').description('order book of one market').argument('<ticker>', 'market ticker')).action(
-    async (ticker: string, opts: CommonOpts) => {
+  venue(common(program.command('orderbook').description('order book of one market (a Polymarket TOKEN_ID with --venue polymarket)').argument('<ticker>', 'market ticker, or token id'))).action(
+    async (ticker: string, opts: CommonOpts & VenueOpts) => {
+      if (opts.venue === 'polymarket') return polymarketOrderbook(ticker, opts, pmDeps());
       const { value: ob } = await withClient(opts, false, 'orderbook', (c) => c.getOrderbook(ticker), { ticker });
       emit(opts, orderbookJson(ob), () => {
         const best = renderTable(
