@@ -8,15 +8,20 @@
  * keys named `<keyId>.pem`; keys can also be added later through the admin API (`--admin`, POST /__sim/keys).
  * It also registers the local simulator key (`<database.dir>/sim-key/`, made on first use; database.dir from the config
  * file, default `data`) so `balance`, `positions`… on env sim work with no credentials; `--no-local-key` skips it.
+ * `--polymarket` also starts the Polymarket market-data simulator mirroring it (src/sim/polymarket; `--polymarket-port`,
+ * default 8788; `--polymarket-disagreement`, default 0.02) and writes its cross-venue mapping file to
+ * `<database.dir>/sim-polymarket/mapping.jsonl` (printed) for `model.kind = cross-venue`.
  */
 import { Command } from 'commander';
 import type { Logger } from 'pino';
 import fs from 'node:fs';
+import nodePath from 'node:path';
 import { readRawConfigFile, resolveConfigPath } from '../config';
 import { parseDollars } from '../domain/fixed';
 import { createLogger } from '../observability/logger';
 import { displayPath } from '../observability/redact';
 import { startSimulator, SimHandle, StartOptions } from '../sim';
+import { PolymarketSimHandle, startPolymarketSim } from '../sim/polymarket';
 import { ensureSimKey, SimKey, simKeyDir } from './sim-key';
 import { UsageError } from './usage-error';
 
@@ -34,13 +39,17 @@ export interface SimCommandOptions {
   config?: string;
   /** commander's `--no-local-key`: false skips the local simulator key. */
   localKey?: boolean;
+  /** Start the Polymarket market-data simulator alongside. */
+  polymarket?: boolean;
+  polymarketPort?: string;
+  polymarketDisagreement?: string;
 }
 
 export interface SimCommandDeps {
   out?: (text: string) => void;
   logger?: Logger;
   /** Resolves when the simulator should stop (default: SIGINT/SIGTERM). */
-  stopSignal?: (sim: SimHandle) => Promise<void>;
+  stopSignal?: (sim: SimHandle, polymarket: PolymarketSimHandle | null) => Promise<void>;
   /** Working directory for the config file and the data dir (default process.cwd()). */
   cwd?: string;
 }
@@ -107,7 +116,25 @@ export async function runSim(o: SimCommandOptions, deps: SimCommandDeps = {}): P
   const cwd = deps.cwd ?? process.cwd();
   const localKey: SimKey | null = o.localKey === false ? null : ensureSimKey(simKeyDir(dataDirFromConfig(o.config, cwd), cwd));
   const logger = deps.logger ?? createLogger({ name: 'kalshi-sim' });
+  const pmPort = o.polymarketPort ?? '8788';
+  if (o.polymarket && (!/^\d+$/.test(pmPort) || Number(pmPort) > 65535)) throw new UsageError(`--polymarket-port: expected an integer 0-65535 (got "${pmPort}")`);
+  if (!o.polymarket && (o.polymarketPort !== undefined || o.polymarketDisagreement !== undefined)) throw new UsageError('--polymarket-port / --polymarket-disagreement: only with --polymarket');
   const sim = await startSimulator({ ...opts, logger, keys: localKey ? [{ keyId: localKey.keyId, publicKeyPem: localKey.publicKeyPem }] : [] });
+  let pm: PolymarketSimHandle | null = null;
+  let mappingFile: string | null = null;
+  if (o.polymarket) {
+    try {
+      pm = await startPolymarketSim({ mirror: sim, port: Number(pmPort), host: opts.host, seed: opts.seed, disagreement: o.polymarketDisagreement, admin: opts.admin });
+      mappingFile = nodePath.resolve(cwd, dataDirFromConfig(o.config, cwd), 'sim-polymarket', 'mapping.jsonl');
+      fs.mkdirSync(nodePath.dirname(mappingFile), { recursive: true });
+      fs.writeFileSync(`${mappingFile}.tmp`, pm.mapping());
+      fs.renameSync(`${mappingFile}.tmp`, mappingFile);
+    } catch (e) {
+      await pm?.close();
+      await sim.close();
+      throw /disagreement/.test((e as Error).message) ? new UsageError(`--polymarket-disagreement: ${(e as Error).message}`) : e;
+    }
+  }
   const info = {
     base_url: sim.baseUrl,
     oracle_url: `${sim.rootUrl}/sim-oracle/v1/fair-values`,
@@ -119,15 +146,17 @@ export async function runSim(o: SimCommandOptions, deps: SimCommandDeps = {}): P
     keys_loaded: sim.core.keys.ids().filter((id) => id !== localKey?.keyId).length,
     local_key_id: localKey?.keyId ?? null,
     local_key_dir: localKey ? displayPath(localKey.dir) : null,
+    ...(pm ? { polymarket_gamma_url: pm.gammaBaseUrl, polymarket_clob_url: pm.clobBaseUrl, polymarket_mapping_file: displayPath(mappingFile!) } : {}),
   };
   if (o.json) out(JSON.stringify(info));
   else {
-    for (const [k, v] of Object.entries(info)) out(`${k.padEnd(13)} ${v ?? '(off)'}`);
+    for (const [k, v] of Object.entries(info)) out(`${k.padEnd(pm ? 23 : 13)} ${v ?? '(off)'}`);
     out('simulator running; Ctrl-C to stop');
   }
   try {
-    await (deps.stopSignal ?? waitForSignal)(sim);
+    await (deps.stopSignal ?? waitForSignal)(sim, pm);
   } finally {
+    await pm?.close();
     await sim.close();
   }
 }
@@ -148,5 +177,8 @@ export function registerSimCommands(program: Command, deps: SimCommandDeps = {})
     .option('--json', 'print connection info as JSON')
     .option('--config <path>', 'config file whose database.dir holds the local key (default ./kalshi-autopilot.config.json)')
     .option('--no-local-key', 'do not make/register the local simulator key (<database.dir>/sim-key)')
+    .option('--polymarket', 'also run the Polymarket market-data simulator mirroring these markets (writes <database.dir>/sim-polymarket/mapping.jsonl)')
+    .option('--polymarket-port <n>', 'its TCP port (default 8788; 0 = ephemeral)')
+    .option('--polymarket-disagreement <p>', 'largest seeded |Polymarket − true probability| per market (default 0.02)')
     .action(async (o: SimCommandOptions) => runSim(o, deps));
 }
