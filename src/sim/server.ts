@@ -113,6 +113,9 @@ export function createSimServer(core: SimCore): SimServer {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // The Date header tells the simulator's wall clock as its auth check sees it (real time + the clockSkewMs fault),
+    // so a client measures the skew against it as against Kalshi (src/venues/kalshi/venue-clock.ts).
+    res.setHeader('date', new Date(core.authNowMs()).toUTCString());
     const url = new URL(req.url ?? '/', 'http://sim.local');
     const path = url.pathname;
     let raw = '';
