@@ -57,12 +57,16 @@ export function validateForMode(ctx: RunContext, secrets: Secrets): ModeValidati
   if (c.model.kind === 'sim-oracle' && ctx.env !== 'sim') {
     errors.push({ path: 'model.kind', message: `sim-oracle is only valid with venues.kalshi.env=sim (env is ${ctx.env}); use signals-file or llm` });
   }
-  if (c.model.kind === 'llm') {
+  const members = c.model.kind === 'ensemble' ? c.model.ensemble.members.map((m) => m.kind as string) : [];
+  if (members.includes('sim-oracle') && ctx.env !== 'sim') {
+    errors.push({ path: 'model.ensemble.members', message: `a sim-oracle member is only valid with venues.kalshi.env=sim (env is ${ctx.env})` });
+  }
+  if (c.model.kind === 'llm' || members.includes('llm')) {
     const anthropic = c.model.llm.provider === 'anthropic';
     const key = anthropic ? secrets.anthropicApiKey : secrets.openaiApiKey;
     if (!key) {
       const name = anthropic ? SECRET_ENV.anthropicApiKey : SECRET_ENV.openaiApiKey;
-      errors.push({ path: name, message: `is required for model.kind=llm with model.llm.provider=${c.model.llm.provider}` });
+      errors.push({ path: name, message: `is required for ${c.model.kind === 'llm' ? 'model.kind=llm' : 'an llm ensemble member'} with model.llm.provider=${c.model.llm.provider}` });
     }
   }
 

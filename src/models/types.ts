@@ -11,6 +11,10 @@
  */
 import type { Estimate, MarketSnapshot } from '../domain/trading-types';
 import { FixedPointError, parseDollars } from '../domain/fixed';
+import type { LlmStore } from '../store/llm-store';
+
+/** The lane DB's LLM ledger as a model sees it (the llm model needs it; others ignore it). */
+export type LlmLedgerPort = Pick<LlmStore, 'spend' | 'reserve' | 'settle' | 'lost' | 'refused' | 'settledReply' | 'cachedEstimate' | 'putEstimate'>;
 
 export interface EstimateRequest {
   /** The markets to estimate (already in scope). A model never returns an estimate for a ticker not listed here. */
@@ -18,6 +22,10 @@ export interface EstimateRequest {
   /** The cycle's logical clock (staleness is judged against it). */
   nowMs: number;
   cycle: number;
+  /** The lane's first run id (with `cycle`, the budget's key). Required by the llm model. */
+  firstRunId?: string;
+  /** The lane DB's LLM budget ledger. Required by the llm model (a call is never made without a reservation). */
+  llmLedger?: LlmLedgerPort;
 }
 
 /** Why a model produced no estimate for a market, or dropped one of its inputs. */
@@ -32,6 +40,8 @@ export type ModelSkipReason =
   | 'oracle_out_of_range'
   | 'oracle_unknown_ticker'
   | 'budget_exhausted'
+  | 'llm_invalid_reply'
+  | 'ensemble_too_few_members'
   | 'no_estimate';
 
 export interface EstimateSkip {
@@ -48,6 +58,10 @@ export interface EstimateResult {
   skipped: EstimateSkip[];
   /** Short human lines for the cycle summary (counts, budget spent). */
   notes: string[];
+  /** What the model charged this cycle (micros; the llm model and an ensemble holding one); absent = free. */
+  costMicros?: number;
+  /** Members' own estimates behind an ensemble's (stored with the cycle's estimates; never decided on). */
+  views?: Estimate[];
 }
 
 export interface FairValueModel {

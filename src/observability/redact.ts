@@ -13,7 +13,8 @@ const registered = new Set<string>();
 export const SECRET_KEYS = [
   'private_key', 'privateKey', 'privateKeyPem', 'private_key_pem', 'api_key', 'apiKey', 'api_secret', 'secret',
   'password', 'passphrase', 'authorization', 'webhook_url', 'webhookUrl', 'KALSHI-ACCESS-SIGNATURE',
-  'kalshi-access-signature', 'anthropic_api_key', 'openai_api_key',
+  'kalshi-access-signature', 'anthropic_api_key', 'openai_api_key', 'anthropicApiKey', 'openaiApiKey', 'ANTHROPIC_API_KEY', 'OPENAI_API_KEY',
+  'x-api-key',
 ];
 
 /** pino redact paths covering those keys at the top level and one level down. */
