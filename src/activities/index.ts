@@ -30,6 +30,8 @@ import { executePaper } from './execute';
 import { bookPaper } from './book';
 import { bookLive } from './book-live';
 import { reconcileLane } from './reconcile';
+import { notifyLane } from './notify';
+import type { WebhookTarget } from '../observability/notifier';
 import { cancelRestingActivity } from './cancel-resting';
 
 export type { TradingDeps, TradingSettings } from './trading-deps';
@@ -46,6 +48,8 @@ export interface ActivityDeps {
   /** Venue, model and settings of the trading pipeline; null = a worker that cannot trade (VenueNotConfigured). */
   trading?: TradingDeps | null;
   /** Called after each cycle is recorded (the CLI prints the cycle's decision table on a TTY). Never throws into the cycle. */
+  /** Where alerts go (the webhook URL is a secret from the lane's secrets); null/absent = alerts off. */
+  alerts?: WebhookTarget | null;
   onCycleFinished?: (c: { cycle: number; outcome: string; summary: Record<string, unknown>; decisions: DecisionRecord[] }) => void;
 }
 
@@ -140,6 +144,12 @@ export function createActivities(deps: ActivityDeps): Activities {
         const ping = await pingDeadman(deadman);
         if (!ping.ok) logger.warn({ cycle: input.cycle, host: ping.host, detail: ping.detail }, 'deadman ping failed');
       }
+    },
+
+    async notify(input) {
+      guard(input);
+      const threshold = deps.trading?.settings.config.alerts.repeated_failure_threshold ?? 3;
+      return notifyLane({ store, logger, target: deps.alerts ?? null, repeatedFailureThreshold: threshold }, input);
     },
 
     async persistControl(input: PersistControlInput): Promise<PersistControlResult> {

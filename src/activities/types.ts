@@ -9,9 +9,10 @@ import type { DecideOutcome } from './decide';
 import type { ExecuteOrder, ExecuteOutcome } from './execute';
 import type { BookOutcome } from './book';
 import type { ReconcileSummary } from './reconcile';
+import type { NotifyInput, NotifyResult } from './notify';
 import type { CancelRestingInput, CancelRestingOutcome } from './cancel-resting';
 
-export type { ScanResult, DecideOutcome, ExecuteOrder, ExecuteOutcome, BookOutcome, ReconcileSummary, CancelRestingInput, CancelRestingOutcome };
+export type { ScanResult, DecideOutcome, ExecuteOrder, ExecuteOutcome, BookOutcome, ReconcileSummary, CancelRestingInput, CancelRestingOutcome, NotifyInput, NotifyResult };
 import type { LaneIdentity, StatusView } from '../workflows/definitions';
 
 /** What every activity input carries to prove it is for this worker: the lane identity and the pinned DB id. */
@@ -100,4 +101,6 @@ export interface Activities {
   book(input: CycleRef): Promise<BookOutcome>;
   finishCycle(input: FinishCycleInput): Promise<void>;
   persistControl(input: PersistControlInput): Promise<PersistControlResult>;
+  /** Webhook alerts: what began or ended since the carried dedupe state (src/activities/notify.ts); never fails on a dead webhook. */
+  notify(input: NotifyInput): Promise<NotifyResult>;
 }

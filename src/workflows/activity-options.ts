@@ -90,4 +90,12 @@ export const ACTIVITY_POLICIES: Readonly<Record<keyof Activities, ActivityPolicy
     retry: LOCAL_DB_RETRY,
     why: 'one SQLite upsert and a small heartbeat file write (busy_timeout 5 s)',
   },
+  notify: {
+    startToCloseTimeout: '2 minutes',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 2, nonRetryableErrorTypes: [...NON_RETRYABLE] },
+    why:
+      'a few webhook POSTs (each bounded by observability.webhook_timeout_seconds ≤ 60 s) after SQLite reads; a dead webhook ' +
+      'never fails it (the unsent alert is retried next cycle), so one retry covers only a crashed worker, and the workflow ' +
+      'swallows even that: alerts never block trading',
+  },
 };

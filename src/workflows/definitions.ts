@@ -10,6 +10,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { ControlState, KillSwitchCommand } from '../domain/control';
 import type { CycleSummary } from '../domain/trading-types';
+import type { AlertState } from '../domain/alerts';
 
 export const WORKFLOW_TYPE = 'tradingCycle';
 
@@ -62,6 +63,8 @@ export interface CarriedState {
   generation: number;
   /** The kill-switch engagement (its atMs) whose cancel of resting orders has been served (live; cancel-step.ts). */
   killCancelServedAtMs?: number | null;
+  /** Webhook alert dedupe state (src/domain/alerts.ts); absent in histories before alerts existed. */
+  alerts?: AlertState | null;
 }
 
 export interface TradingCycleInput {

@@ -63,6 +63,7 @@ import {
 
 import { ACTIVITY_POLICIES } from './activity-options';
 import { cancelSteps } from './cancel-step';
+import { alertsSteps } from './alerts-step';
 
 /** One proxy per activity, each with its own timeouts and retry policy (see activity-options.ts for the reasons). */
 function activityProxies(): Acts {
@@ -121,6 +122,7 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
   const errors = { ...carried.errors };
   // Live lanes cancel resting orders: TTL / before close each cycle, the kill switch's cancelResting, stop (cancel-step.ts).
   const cancels = cancelSteps({ acts, live: input.lane.mode === 'live', control: () => control, errors, servedAtMs: carried.killCancelServedAtMs ?? null });
+  const alerts = alertsSteps({ acts, control: () => control, errors, carried: carried.alerts ?? null });
   const laneRef = () => ({ lane: input.lane, dbId, firstRunId: carried.firstRunId, runId: info.runId, cycle, nowMs: logicalNowMs() });
   let phase: StatusView['phase'] = 'starting';
   let nextCycleAtMs: number | null = null;
@@ -305,6 +307,7 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
       errors.total += 1;
       errors.last = `cycle ${cycle} finish: ${failureType(err)}`;
     }
+    await alerts.afterCycle(laneRef());
   }
 
   let cyclesThisRun = 0;
@@ -331,6 +334,7 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
         errors: { ...errors },
         generation: carried.generation + 1,
         killCancelServedAtMs: cancels.servedAtMs(),
+        alerts: alerts.state(),
       };
       await continueAsNew<typeof tradingCycle>({ ...input, carried: next });
     }
@@ -356,6 +360,7 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
       if (controlDirty() && !(await persistControl('signal'))) await sleep(Math.min(remaining, 60_000), { summary: 'retry the control write' });
       // A kill switch with cancelResting cancels the lane's resting orders now, not at the next cycle.
       if (cancels.waitingDue()) await cancels.inWait(laneRef());
+      await alerts.inWait(laneRef());
       showDetails();
     }
     nextCycleAtMs = null;
@@ -390,6 +395,7 @@ export async function tradingCycle(input: TradingCycleInput): Promise<TradingCyc
       await sleep(Math.min(60_000, 5_000 * 2 ** (attempt - 1)), { summary: `retry the final control write (attempt ${attempt + 1})` });
     }
   } else if (mustWrite()) await persistControl('stop');
+  await alerts.atClose(laneRef(), stopLine());
   showDetails(stopLine());
   const result: TradingCycleResult = { cycles: cycle, firstRunId: carried.firstRunId, control };
   if (stopRequested) result.stoppedBy = stopRequested;
