@@ -46,8 +46,8 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-interface Decision { ticker: string; side: string | null; fair_value_ppm: number | null; price_micros: number | null; edge_micros: number | null; decision: string; reason: string | null }
-const decisions = () => query<Decision>(lane.dbPath, 'SELECT ticker, side, fair_value_ppm, price_micros, edge_micros, decision, reason FROM decisions ORDER BY seq');
+interface Decision { ticker: string; side: string | null; fair_value_ppm: number | null; price_micros: number | null; edge_micros: number | null; decision: string; reason: string | null; detail: string | null }
+const decisions = () => query<Decision>(lane.dbPath, 'SELECT ticker, side, fair_value_ppm, price_micros, edge_micros, decision, reason, detail FROM decisions ORDER BY seq');
 const orders = () => query<{ ticker: string; side: string; action: string }>(lane.dbPath, 'SELECT ticker, side, action FROM paper_orders ORDER BY id');
 const estimates = () => query<{ ticker: string; model: string; probability_ppm: number }>(lane.dbPath, 'SELECT ticker, model, probability_ppm FROM estimates');
 
@@ -86,4 +86,7 @@ test('no order where the venues agree, where the mapping is refused, or where th
     expect(est.has(t)).toBe(false);
     expect(byTicker.get(t)).toMatchObject({ decision: 'skip', reason: 'no_estimate_guard' });
   }
+  // the decision record says why: the model's own reason
+  expect(byTicker.get('SIMRATES-W1-CUT')!.detail).toMatch(/^cross_venue_question_mismatch: mapping line \d+: Polymarket asks "Rate decision, week 1: Cut\?", the mapping says "Will the central bank hike in week 3\?"/);
+  expect(byTicker.get('SIMGDP-Q3-T2.0')!.detail).toMatch(/^cross_venue_stale: Yes of "GDP growth, advance estimate: Above 2\.0%\?": the book is \d+ s old \(max 300 s\)$/);
 });

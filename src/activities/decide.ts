@@ -71,6 +71,11 @@ export async function decideOrders(
   store.decisions.recordEstimates(ref, [...est.estimates, ...(est.views ?? [])], [...known.values()]);
   const budgetSkips: Record<string, string> = {};
   for (const s of est.skipped) if (s.reason === 'budget_exhausted' && s.ticker !== null) budgetSkips[s.ticker] = s.detail;
+  // The model's own reason for a market without an estimate (the first specific one) goes into its decision record.
+  const noEstimateDetails: Record<string, string> = {};
+  for (const s of est.skipped) {
+    if (s.ticker !== null && s.reason !== 'no_estimate' && s.reason !== 'budget_exhausted' && noEstimateDetails[s.ticker] === undefined) noEstimateDetails[s.ticker] = `${s.reason}: ${s.detail}`;
+  }
   // Scoring and the model bench (docs/scoring.md): outcomes learnt, models judged, the bench list the entry guard reads.
   const quality = await refreshQuality({ venue: t.venue, config: cfg }, store, logger, { nowMs: input.nowMs, markets: scan.markets });
 
@@ -123,6 +128,7 @@ export async function decideOrders(
     // "12 estimates (llm, $0.42)": a model that charges says what this cycle cost (rounded up to the cent).
     estimateNote: est.costMicros === undefined ? null : `${t.model.name}, $${formatDollars(ceilTo(est.costMicros, 10_000), 2)}`,
     budgetSkips,
+    noEstimateDetails,
     benched: quality.bench,
     guard: {
       control: input.control,

@@ -63,6 +63,8 @@ export interface DecideInput {
   estimateNote?: string | null;
   /** Markets the model gave no estimate because its budget was reached (ticker → detail): llm_budget_guard. */
   budgetSkips?: Readonly<Record<string, string>>;
+  /** Why the model gave a market no estimate (ticker → `reason: detail`, e.g. a refused cross-venue mapping): the no_estimate_guard record's detail. */
+  noEstimateDetails?: Readonly<Record<string, string>>;
   /** The bench list: entries from an estimate of a benched {model, series} are refused; exits never read it. Default none. */
   benched?: readonly BenchKey[];
 }
@@ -102,7 +104,7 @@ export function decideCycle(input: DecideInput): DecideResult {
     if (!est) {
       const budget = input.budgetSkips?.[m.ticker];
       if (budget !== undefined) skipRecord({ ...base, reason: REASON.llm_budget_guard, detail: budget });
-      else skipRecord({ ...base, reason: REASON.no_estimate_guard, detail: 'the model gave no estimate for this market' });
+      else skipRecord({ ...base, reason: REASON.no_estimate_guard, detail: input.noEstimateDetails?.[m.ticker] ?? 'the model gave no estimate for this market' });
       continue;
     }
     const entry = evaluateEntry(est, m, rules);
