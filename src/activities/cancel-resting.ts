@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import type { CancelReason } from '../domain/cancel-plan';
 import { cancelResting, CancelOrderReport, emptyCounts } from '../execution/live-cancel';
 import type { Store } from '../store';
+import { KalshiCredentialsRequiredError } from '../venues/kalshi';
 import { progress } from './heartbeat';
 import type { CycleRef } from './types';
 import type { TradingDeps } from './trading-deps';
@@ -52,7 +53,12 @@ export async function cancelRestingActivity(t: TradingDeps, store: Store, logger
       ...(cfg.venues.kalshi.subaccount !== null ? { subaccount: cfg.venues.kalshi.subaccount } : {}),
     },
     { reason: input.reason, firstRunId: input.firstRunId },
-  );
+  ).catch((err: unknown) => {
+    if (err instanceof KalshiCredentialsRequiredError) {
+      throw ApplicationFailure.nonRetryable(`cancelResting: ${err.message}: the live lane has no Kalshi credentials`, 'VenueNotConfigured');
+    }
+    throw err;
+  });
   progress({ stage: 'cancelResting', requested: out.requested });
   const counts = { requested: out.requested, canceled: out.canceled, gone: out.gone, retry: out.retry, failed: out.failed };
   logger.info({ cycle: input.cycle, reason: input.reason, ...counts, kept: out.kept, foreignLeft: out.foreignLeft }, 'cancel_resting');

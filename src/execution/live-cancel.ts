@@ -24,7 +24,7 @@ import { CancelReason, CancelPlan, isLaneOrder, planCancels, PlannedCancel } fro
 import { lanePrefix } from '../domain/order-id';
 import { safeErrorMessage } from '../observability/redact';
 import type { JournalStore } from '../store/journal-store';
-import { codeMatches, KalshiApiError, type KalshiClient } from '../venues/kalshi';
+import { codeMatches, KalshiApiError, KalshiCredentialsRequiredError, type KalshiClient } from '../venues/kalshi';
 import type { KalshiOrder } from '../venues/kalshi';
 
 export type CancelResult = 'canceled' | 'gone' | 'cancel_retry' | 'failed';
@@ -121,6 +121,8 @@ export async function cancelResting(d: CancelDeps, input: CancelInput): Promise<
   try {
     listed = await d.venue.listOrders({ status: 'resting', limit: 1000, subaccount: d.subaccount });
   } catch (err) {
+    // No credentials: no cancel can work either (the caller reports it; retrying changes nothing).
+    if (err instanceof KalshiCredentialsRequiredError) throw err;
     listingError = `GET /portfolio/orders: ${safeErrorMessage(err)}`;
     d.logger.warn({ reason: input.reason, err: listingError }, 'resting orders could not be listed: cancelling from the journal alone');
   }

@@ -4,10 +4,13 @@
  * - the kill switch with cancelResting, signalled while the lane waits between cycles: every lane order is off the
  *   book before the next cycle, the foreign order on the same account stays;
  * - `stop` with cancelResting: every lane order is cancelled before the run completes; the result's stopCancel says so;
- * - every live cycle sweeps (reason ttl) right after reconcile; a dry-run lane never calls cancelResting.
+ * - every live cycle sweeps (reason ttl) right after reconcile: an order without an expiration of its own is cancelled
+ *   by the bot at the first cycle past its TTL (the simulator following the workflow's clock), counted in the cycle's
+ *   summary; a dry-run lane never calls cancelResting.
  * The lane's resting order is placed by the test with the lane's own client_order_id prefix (the workflow's first run
  * id): reconciliation adopts it into the journal, as it would an order whose create answer was lost.
  */
+import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities, CancelRestingInput } from '../../src/activities/types';
@@ -15,8 +18,13 @@ import { clientOrderId } from '../../src/domain/order-id';
 import { killSwitchSignal, statusQuery, stopSignal, type TradingCycleResult } from '../../src/workflows/definitions';
 import { timeSkippingWithBundle } from '../helpers/dry-run';
 import { cycleInput, startLaneWorker, testIdentity } from '../helpers/lane';
-import { liveRig, LiveRig, makerOrder } from '../helpers/live';
-import { startLane, terminateQuietly, untilClosed } from '../helpers/pipeline';
+import { liveKeys, liveRig, LiveRig, makerOrder } from '../helpers/live';
+import { cycleRows, freshSim, startLane, terminateQuietly, untilClosed } from '../helpers/pipeline';
+import { simRunContext } from '../helpers/trading';
+import { buildTradingDeps } from '../../src/activities/trading-deps';
+import { silentLogger } from '../../src/observability/logger';
+import { RateLimiter } from '../../src/venues/kalshi';
+import { tempDir } from '../helpers/lane';
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
@@ -139,4 +147,54 @@ test('a dry-run lane never calls cancelResting, not even on stop --cancel-restin
   });
   lw.store.close();
   expect(reasons).toEqual([]);
+}, 180_000);
+
+test('the routine sweep: an order resting past execution.order_ttl_seconds is cancelled at the next cycle; summary.cancels counts it', async () => {
+  const { bot } = liveKeys();
+  const sim = await freshSim(env, { keys: [bot] });
+  try {
+    const ctx = simRunContext({ trading: { dry_run: false, allowed_series_tickers: ['SIMGDP'] }, execution: { order_ttl_seconds: 600 } });
+    const t = buildTradingDeps(ctx, {
+      logger: silentLogger(), simBaseUrl: sim.baseUrl, rateLimiter: new RateLimiter({ tier: 'prestige' }),
+      venueClock: { advanceTo: async (ms: number) => sim.advanceTo(ms) },
+      credentials: { keyId: bot.keyId, privateKeyPem: bot.privateKeyPem }, processEnv: {},
+    });
+    const reasons: string[] = [];
+    let placed: (v: string) => void = () => {};
+    const orderPlaced = new Promise<string>((r) => (placed = r));
+    const wrap = (a: Activities): Activities => ({
+      ...recordingCancels(reasons)(a),
+      // Cycle 1's reconcile waits for the test's order, so it is adopted (first seen) at cycle 1's time.
+      async reconcile(input) {
+        await orderPlaced;
+        return a.reconcile(input);
+      },
+    });
+    const id = testIdentity({ mode: 'live' });
+    const dbPath = path.join(tempDir('kap-cancel-ttl-'), 'live.sqlite');
+    const lw = await startLaneWorker(env, bundle, id, { trading: t, wrapActivities: wrap, dbPath });
+    let orderId = '';
+    await lw.worker.runUntil(async () => {
+      const h = await startLane(env, cycleInput(id, { cycleIntervalSeconds: 900, maxCycles: 2 }));
+      try {
+        const market = (await t.venue.listMarkets({ status: 'open' }, { maxPages: 1 })).find((m) => m.closeTime && Date.parse(m.closeTime) - sim.nowMs() > 6 * 3_600_000)!;
+        // A bid far below the market with no expiration_time: nothing but a cancel takes it off the book.
+        const r = await t.venue.createOrder(makerOrder({ ticker: market.ticker, side: 'yes', action: 'buy', price: 10_000, count: 100, clientOrderId: clientOrderId(h.firstExecutionRunId, 40, 0) }));
+        if (r.outcome !== 'ok') throw new Error(`order: ${r.outcome}`);
+        orderId = r.value.orderId;
+        placed(orderId);
+        expect(await untilClosed(env, h, '30 seconds', 200)).toBe('COMPLETED');
+      } finally {
+        placed('');
+        await terminateQuietly(h);
+      }
+    });
+    lw.store.close();
+    expect(reasons).toEqual(['ttl', 'ttl']);
+    expect(sim.core.exchange.orders.get(orderId)?.status).toBe('canceled');
+    const cycles = cycleRows(dbPath);
+    expect(cycles.map((c) => (c.summary as { cancels?: { canceled: number } }).cancels?.canceled ?? 0)).toEqual([0, 1]);
+  } finally {
+    await sim.close();
+  }
 }, 180_000);

@@ -47,8 +47,9 @@ test('a live lane reconciles first, every cycle; the run is recorded complete in
         await terminateQuietly(h);
       }
     });
-    const starts = calls.flatMap((c, i) => (c === 'beginCycle' ? [calls.slice(i, i + 3)] : []));
-    expect(starts).toEqual([['beginCycle', 'reconcile', 'scan'], ['beginCycle', 'reconcile', 'scan']]);
+    // Reconcile first; then the cancel sweep of resting orders (TTL / before close; src/workflows/cancel-step.ts).
+    const starts = calls.flatMap((c, i) => (c === 'beginCycle' ? [calls.slice(i, i + 4)] : []));
+    expect(starts).toEqual([['beginCycle', 'reconcile', 'cancelResting', 'scan'], ['beginCycle', 'reconcile', 'cancelResting', 'scan']]);
     lw.store.close();
     const s = openStore({ path: lw.dbPath, mode: 'live', env: 'sim' });
     const runs = s.liveLedger.runs().map((r) => [r.cycle, r.complete, r.mismatch]);
