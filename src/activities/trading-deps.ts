@@ -5,7 +5,9 @@
 import nodePath from 'node:path';
 import type { Logger } from 'pino';
 import { createModel, FairValueModel } from '../models';
+import type { LlmKeys } from '../models/llm';
 import { KalshiClient, KalshiCredentials, RateLimiter } from '../venues/kalshi';
+import { kalshiVenueClock, type SkewVerdict } from '../venues/kalshi/venue-clock';
 import { assertCrashPointsAllowed, CrashHook, crashHookFromSpec } from '../execution/live-order-crash';
 import { reconciledThisCycle } from './reconcile';
 import type { FixedConfigValues, RunContext, RunScope } from '../config/run-context';
@@ -29,9 +31,15 @@ export interface TradingDeps {
   /**
    * The exchange's clock now (ms): journal times and an order's expiration_time come from it, never from an activity
    * input a retry may have made old. On sim with a venueClock: the simulator's own clock (advanceTo(0) moves nothing
-   * and answers its now); elsewhere wall time (Date.now()). TODO: correct wall time by the measured skew on demo/prod.
+   * and answers its now); on demo/prod wall time corrected by the median measured skew (src/venues/kalshi/venue-clock.ts).
    */
   venueNowMs?: () => Promise<number>;
+  /**
+   * clock_skew_guard: the skew against the exchange within execution.max_clock_skew_seconds? The live order path
+   * refuses every order when not ok. demo/prod: the VenueClock's check; sim: none (the simulator's clock is the
+   * venue clock); null/absent = no check.
+   */
+  clockCheck?: (() => Promise<SkewVerdict>) | null;
   /**
    * Optional gate (reconciliation is built separately): true when a complete reconciliation ran for this cycle in this
    * worker process. When given and false, the live order path refuses with not_reconciled_guard; absent = no gate.
@@ -59,13 +67,17 @@ export function buildTradingDeps(
     rateLimiter?: RateLimiter;
     /** Kalshi API credentials: required to place orders (a live lane); market data needs none. */
     credentials?: KalshiCredentials | null;
-    /** The exchange clock (see TradingDeps.venueNowMs); default: the simulator's clock via venueClock on sim, else wall time. */
+    /** The exchange clock (see TradingDeps.venueNowMs); default: the simulator's clock via venueClock on sim, else the skew-corrected wall clock. */
     venueNowMs?: () => Promise<number>;
+    /** See TradingDeps.clockCheck; default: the skew-corrected clock's check on demo/prod, none on sim. */
+    clockCheck?: TradingDeps['clockCheck'];
     /** Default on a live lane: the process's reconciliation gate; `null` = no gate (tests of the order path alone). */
     reconciledCycle?: TradingDeps['reconciledCycle'];
     /** A crash hook (tests); default: from KALSHI_AUTOPILOT_CRASH_AT in `processEnv`, refused unless env is sim. */
     crashAt?: CrashHook | null;
     processEnv?: NodeJS.ProcessEnv;
+    /** The LLM keys from the secrets (model llm / an ensemble with an llm member); absent = read from `processEnv`. */
+    llmKeys?: LlmKeys;
   },
 ): TradingDeps {
   const baseUrl = ctx.kalshiBaseUrl ?? (ctx.env === 'sim' ? ports.simBaseUrl ?? DEFAULT_SIM_BASE_URL : null);
@@ -76,7 +88,10 @@ export function buildTradingDeps(
     env: ctx.env, baseUrl, logger: ports.logger, fetchImpl: ports.fetchImpl, rateLimiter, ...(ports.credentials ? { credentials: ports.credentials } : {}),
   });
   const venueClock = ctx.env === 'sim' ? ports.venueClock ?? null : null;
-  const venueNowMs = ports.venueNowMs ?? (venueClock ? simNowVia(venueClock) : async () => Date.now());
+  // demo/prod: wall time corrected by the median skew measured from Kalshi's Date headers; sim: the simulator's clock.
+  const wallClock = ctx.env === 'sim' ? null : kalshiVenueClock(venue, ctx.config.execution.max_clock_skew_seconds);
+  const venueNowMs = ports.venueNowMs ?? (venueClock ? simNowVia(venueClock) : wallClock ? () => wallClock.nowMs() : async () => Date.now());
+  const clockCheck = ports.clockCheck !== undefined ? ports.clockCheck : wallClock ? () => wallClock.check() : null;
   const simRootUrl = ctx.env === 'sim' ? new URL(baseUrl).origin : null;
   const model = createModel(ctx.config as Config, {
     env: ctx.env,
@@ -84,6 +99,8 @@ export function buildTradingDeps(
     simRootUrl,
     baseDir: nodePath.dirname(nodePath.resolve(ctx.configPath)),
     fetchImpl: ports.fetchImpl,
+    llmKeys: ports.llmKeys,
+    processEnv: ports.processEnv,
   });
   return {
     settings: { mode: ctx.mode, env: ctx.env, scope: ctx.scope, fixed: ctx.fixed, config: ctx.config },
@@ -91,6 +108,7 @@ export function buildTradingDeps(
     model,
     venueClock,
     venueNowMs,
+    clockCheck,
     reconciledCycle: ports.reconciledCycle !== undefined ? ports.reconciledCycle
       : ctx.mode === 'live' ? (cycle: number, firstRunId: string) => reconciledThisCycle(firstRunId, cycle) : null,
     crashAt: ports.crashAt ?? crashHookFromSpec(crashSpec),

@@ -30,6 +30,7 @@ import type { Logger } from 'pino';
 import type { LaneWorkerOptions } from '../worker';
 import { buildTradingDeps } from '../activities/trading-deps';
 import { cycleReport } from './cycle-report';
+import { webhookTarget } from '../observability/notifier';
 import type { KalshiCredentials } from '../venues/kalshi';
 import { readSimKey, simKeyDir } from './sim-key';
 
@@ -207,7 +208,13 @@ export function laneWorkerOptions(
   venue: { simBaseUrl?: string | null } = {},
 ): LaneWorkerOptions {
   return {
-    trading: buildTradingDeps(p.ctx, { logger, simBaseUrl: venue.simBaseUrl ?? null, credentials: p.ctx.mode === 'live' ? laneCredentials(p) : null }),
+    trading: buildTradingDeps(p.ctx, {
+      logger,
+      simBaseUrl: venue.simBaseUrl ?? null,
+      credentials: p.ctx.mode === 'live' ? laneCredentials(p) : null,
+      llmKeys: { anthropicApiKey: p.secrets.anthropicApiKey, openaiApiKey: p.secrets.openaiApiKey },
+    }),
+    alerts: webhookTarget(p.ctx.config, p.secrets),
     onCycleFinished: process.stderr.isTTY ? (c) => process.stderr.write(`${cycleReport(c)}\n`) : undefined,
     identity: p.identity,
     banner: p.banner,
