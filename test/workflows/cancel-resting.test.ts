@@ -198,3 +198,33 @@ test('the routine sweep: an order resting past execution.order_ttl_seconds is ca
     await sim.close();
   }
 }, 180_000);
+
+test('a served kill-switch cancel is not repeated after continue-as-new (the marker is carried); a new engagement is served again', async () => {
+  const reasons: string[] = [];
+  const { id, lw } = await liveLaneWithOrders(reasons);
+  await lw.worker.runUntil(async () => {
+    const h = await startLane(env, cycleInput(id, { cycleIntervalSeconds: 600, maxCycles: 3, cyclesPerRun: 1 }));
+    try {
+      const first = await restingBid(clientOrderId(h.firstExecutionRunId, 40, 0));
+      await until(async () => { const s = await h.query(statusQuery); return s.phase === 'waiting' && s.cycle === 1; }, 'the wait after cycle 1');
+      await h.signal(killSwitchSignal, { engaged: true, reason: 'test', cancelResting: true });
+      await until(() => simStatus(first) === 'canceled', 'the kill-switch cancel');
+      // Cycle 2 runs in a new run (continue-as-new): the engagement was served, so it only sweeps.
+      await env.sleep('11 minutes');
+      await until(async () => { const s = await h.query(statusQuery); return s.phase === 'waiting' && s.cycle === 2 && s.generation === 1; }, 'the wait after cycle 2');
+      expect(reasons).toEqual(['ttl', 'kill_switch', 'ttl']);
+      // Released and engaged again (a new atMs): served again, at once.
+      const second = await restingBid(clientOrderId(h.firstExecutionRunId, 41, 0));
+      await h.signal(killSwitchSignal, { engaged: false });
+      await env.sleep('1 second');
+      await h.signal(killSwitchSignal, { engaged: true, reason: 'again', cancelResting: true });
+      await until(() => simStatus(second) === 'canceled', 'the second engagement\'s cancel');
+      expect(reasons).toEqual(['ttl', 'kill_switch', 'ttl', 'kill_switch']);
+      await h.signal(stopSignal, {});
+      expect(await untilClosed(env, h)).toBe('COMPLETED');
+    } finally {
+      await terminateQuietly(h);
+    }
+  });
+  lw.store.close();
+}, 180_000);
