@@ -296,6 +296,9 @@ export function crossFieldIssues(c: Config): { path: string; message: string }[]
     if (ms.some((m) => m.kind === 'signals-file') && !c.model.signals_file.path) {
       out.push({ path: 'model.signals_file.path', message: 'is required when an ensemble member is signals-file' });
     }
+    if (ms.some((m) => m.kind === 'cross-venue') && !c.model.cross_venue.mapping_file) {
+      out.push({ path: 'model.cross_venue.mapping_file', message: 'is required when an ensemble member is cross-venue' });
+    }
   }
   if (c.model.llm.cost_limit_per_cycle > c.model.llm.cost_limit_per_day) {
     out.push({ path: 'model.llm.cost_limit_per_cycle', message: 'must be at most model.llm.cost_limit_per_day' });

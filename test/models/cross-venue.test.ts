@@ -152,3 +152,9 @@ test('config: mapping_file is required for model.kind cross-venue; bad settings 
   expect(bad.success).toBe(false);
   expect(bad.error!.issues.map((i) => i.path.join('.')).sort()).toEqual(['model.cross_venue.clob_base_url', 'model.cross_venue.max_spread']);
 });
+
+test('config: an ensemble member cross-venue needs the mapping file too', () => {
+  const { crossFieldIssues } = jest.requireActual('../../src/config/schema');
+  const c = configSchema.parse({ model: { kind: 'ensemble', ensemble: { members: [{ kind: 'sim-oracle', weight: 1 }, { kind: 'cross-venue', weight: 1 }] } } });
+  expect(crossFieldIssues(c)).toContainEqual({ path: 'model.cross_venue.mapping_file', message: 'is required when an ensemble member is cross-venue' });
+});
