@@ -158,3 +158,25 @@ test('config: an ensemble member cross-venue needs the mapping file too', () => 
   const c = configSchema.parse({ model: { kind: 'ensemble', ensemble: { members: [{ kind: 'sim-oracle', weight: 1 }, { kind: 'cross-venue', weight: 1 }] } } });
   expect(crossFieldIssues(c)).toContainEqual({ path: 'model.cross_venue.mapping_file', message: 'is required when an ensemble member is cross-venue' });
 });
+
+test('inside an ensemble with sim-oracle: cross-venue is a member by kind, its view kept beside the combined estimate', async () => {
+  pm.setPrice('SIMRATES-W1-HOLD', 900_000);
+  const file = path.join(dir, 'ens-map.jsonl');
+  fs.writeFileSync(file, pm.mapping());
+  const cfg = configSchema.parse({
+    venues: { kalshi: { env: 'sim' } },
+    model: {
+      kind: 'ensemble',
+      ensemble: { members: [{ kind: 'sim-oracle', weight: 1 }, { kind: 'cross-venue', weight: 3 }], min_members: 2 },
+      cross_venue: { mapping_file: file, gamma_base_url: pm.gammaBaseUrl, clob_base_url: pm.clobBaseUrl, min_depth: 0 },
+    },
+  });
+  const m = createModel(cfg, { env: 'sim', logger: silentLogger(), simRootUrl: kalshi.rootUrl, baseDir: dir });
+  const r = await m.estimate({ markets: [snap('SIMRATES-W1-HOLD')], nowMs: kalshi.nowMs(), cycle: 6 });
+  const views = new Map((r.views ?? []).map((v) => [v.source, v]));
+  expect(views.get('cross-venue')).toMatchObject({ ticker: 'SIMRATES-W1-HOLD', probabilityPpm: 900_000, confidencePpm: 810_000 });
+  const oracle = views.get('sim-oracle')!.probabilityPpm;
+  // weights 1 : 3, rounded half up
+  expect(r.estimates).toEqual([expect.objectContaining({ ticker: 'SIMRATES-W1-HOLD', source: 'ensemble', probabilityPpm: Math.floor((2 * (oracle + 3 * 900_000) + 4) / 8) })]);
+  pm.setPrice('SIMRATES-W1-HOLD', null);
+});
