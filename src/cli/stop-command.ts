@@ -159,7 +159,11 @@ async function stopLane(
 function controlWords(r: TradingCycleResult): string {
   const c = r.control;
   const halts = c.latchedHalts.map((h) => h.code).join(',') || 'none';
-  return `kill switch ${c.killSwitch.engaged ? `ENGAGED (${c.killSwitch.reason})` : 'off'}, paused ${c.paused ? 'yes' : 'no'}, halts ${halts}`;
+  const sc = r.stopCancel;
+  const cancels = !sc ? ''
+    : sc.complete ? `, resting orders cancelled (${sc.canceled} canceled, ${sc.gone} already gone)`
+    : `, resting orders NOT all cancelled after ${sc.attempts} attempts (${sc.error ?? 'see status'}): run \`kalshi-autopilot panic\``;
+  return `kill switch ${c.killSwitch.engaged ? `ENGAGED (${c.killSwitch.reason})` : 'off'}, paused ${c.paused ? 'yes' : 'no'}, halts ${halts}${cancels}`;
 }
 
 async function waitForNoOtherWorker(client: Client, namespace: string, lane: string, ms: number): Promise<PollerVerdict[]> {
