@@ -20,18 +20,14 @@
  */
 import type { Centis, Micros } from './fixed';
 import { complement, notional, ONE_DOLLAR } from './fixed';
+import { unreservedBalanceMicros } from './balance-assumption';
 import { notBeforeMs, resolveUnknown, Resolution } from './order-outcome';
 
 /** Consecutive mismatching (complete) runs after which the mismatch latches until an operator clears it. */
 export const MISMATCH_LATCH_RUNS = 3;
 
-/**
- * THE assumption about Kalshi's `balance` (kalshi-api.md §4.1: UNVERIFIED): it is NOT reduced by the collateral of
- * resting orders — only fills and settlements move it. The simulator behaves so (src/sim/accounts.ts: only fills and
- * settlements change the balance; checked in test/reconcile.test.ts). If Kalshi turns out to reserve resting
- * collateral, the cash comparison below must add the lane's resting orders' cost back: this flag is the one place.
- */
-export const BALANCE_RESERVES_RESTING_COLLATERAL = false;
+// THE assumption about Kalshi's balance vs resting collateral: src/domain/balance-assumption.ts (re-exported here).
+export { BALANCE_RESERVES_RESTING_COLLATERAL, restingCollateralMicros, unreservedBalanceMicros } from './balance-assumption';
 
 /** The exchange floors each fill's balance change to the cent and rebates per order (§8): ≤ 1¢ per order apart. */
 export const CASH_TOLERANCE_PER_ORDER: Micros = 10_000;
@@ -370,8 +366,10 @@ export function planReconciliation(input: ReconcileInput): ReconcilePlan {
 
   // (f) cash since the lane started
   const ledgerChange = input.ledgerCashMicros + fills.reduce((a, f) => a + f.cashMicros, 0) + settlements.reduce((a, s) => a + s.revenueMicros, 0);
-  const startBalanceMicros = input.startBalanceMicros ?? input.balanceMicros - (ledgerChange - input.ledgerCashMicros);
-  const exchangeChange = input.balanceMicros - startBalanceMicros;
+  // The balance through the one assumption about resting collateral (BALANCE_RESERVES_RESTING_COLLATERAL).
+  const balance = unreservedBalanceMicros(input.balanceMicros, input.orders);
+  const startBalanceMicros = input.startBalanceMicros ?? balance - (ledgerChange - input.ledgerCashMicros);
+  const exchangeChange = balance - startBalanceMicros;
   const tolerance = CASH_TOLERANCE_PER_ORDER * Math.max(1, ordersWithFills.size);
   // The exchange floors each fill's change and rebates per order: it is at most `tolerance` BELOW the exact ledger.
   const cashOff = !(exchangeChange <= ledgerChange && ledgerChange - exchangeChange <= tolerance);
