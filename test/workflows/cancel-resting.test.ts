@@ -228,3 +228,26 @@ test('a served kill-switch cancel is not repeated after continue-as-new (the mar
   });
   lw.store.close();
 }, 180_000);
+
+test('stop with cancelResting during an exchange pause: 3 attempts, then the run completes with the failure in its result and status', async () => {
+  const reasons: string[] = [];
+  const { id, lw } = await liveLaneWithOrders(reasons);
+  await lw.worker.runUntil(async () => {
+    const h = await startLane(env, cycleInput(id, { cycleIntervalSeconds: 3600, maxCycles: 3 }));
+    try {
+      const a = await restingBid(clientOrderId(h.firstExecutionRunId, 40, 0));
+      await until(async () => (await h.query(statusQuery)).phase === 'waiting', 'the wait after cycle 1');
+      rig.sim.core.exchange.exchangeActive = false; // a full exchange pause: cancels answer 409 trading_is_paused
+      await h.signal(stopSignal, { reason: 'test', cancelResting: true });
+      expect(await untilClosed(env, h, '10 seconds', 100)).toBe('COMPLETED');
+      const result = (await h.result()) as TradingCycleResult;
+      expect(result.stopCancel).toMatchObject({ complete: false, attempts: 3, retry: 1, canceled: 0 });
+      expect(result.stopCancel!.error).toMatch(/refused during an exchange pause/);
+      expect(reasons).toEqual(['ttl', 'stop', 'stop', 'stop']);
+      expect(simStatus(a)).toBe('resting');
+    } finally {
+      await terminateQuietly(h);
+    }
+  });
+  lw.store.close();
+}, 180_000);
