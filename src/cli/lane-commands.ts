@@ -18,6 +18,7 @@ import { connectClient, signalLane, TemporalUnreachableError } from './temporal-
 import { UsageError } from './usage-error';
 import { registerStatusCommand } from './status-command';
 import { registerClearHaltCommand } from './clear-halt-command';
+import { sendFatalStart } from './fatal-start';
 
 function positiveInt(flag: string) {
   return (v: string) => {
@@ -33,7 +34,12 @@ export function registerLaneCommands(program: Command): void {
     .addOption(logFormatOption())
     .action(async (o: LaneCliOptions & { logFormat?: LogFormat }) => {
       // Logs, banner, the config-hash check against the running workflow, Ctrl-C: shared with `up` (src/cli/up-command.ts).
-      await runLaneProcess(prepareLane(o), o, 'worker');
+      try {
+        await runLaneProcess(prepareLane(o), o, 'worker');
+      } catch (err) {
+        await sendFatalStart('worker', o, err); // the alert systemd's start limit cannot send
+        throw err;
+      }
     });
 
   addLaneOptions(program.command('start').description('start the lane workflow (refused if it is already running)'))

@@ -4,6 +4,7 @@
  * Ctrl-C stops the worker and the simulator; the workflow stays in Temporal and resumes with the next `up`/`worker`.
  * `kalshi-autopilot stop` completes the workflow; this process then exits too.
  */
+import { sendFatalStart } from './fatal-start';
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -46,8 +47,12 @@ export function registerUpCommand(program: Command): void {
     .action(async (o: UpOptions) => {
       // The lane first (its env comes from flags or config); the simulator only for an env-sim lane without a
       // configured base URL. The simulator's address is a runtime fact, not config: it never changes the config hash.
-      const lane = prepareLane(o);
-      await runLaneProcess(lane, o, 'up');
+      try {
+        await runLaneProcess(prepareLane(o), o, 'up');
+      } catch (err) {
+        await sendFatalStart('up', o, err);
+        throw err;
+      }
     });
 }
 

@@ -65,7 +65,8 @@ describe('Web UI metadata', () => {
       expect(pipeline[1]).toBe('cycle 1 · scan');
       expect(pipeline[2]).toBe(`cycle 1 · decide · scanned ${sum.scanned} · in scope ${sum.inScope}`);
       expect(pipeline).toContain(`cycle 1 · book · ${ordersText}`);
-      expect(pipeline.at(-1)).toBe('cycle 1 · finish · completed');
+      // The cycle ends with finishCycle, then the webhook alerts step (issue 11, patch alerts-v1).
+      expect(pipeline.slice(-2)).toEqual(['cycle 1 · finish · completed', 'cycle 1 · alerts']);
       expect(summaries.find((x) => x.startsWith('wait for cycle 2 at '))).toMatch(new RegExp(`^wait for cycle 2 at (\\d{4}-\\d\\d-\\d\\d )?${next} UTC$`));
       await h.terminate('test done');
     });
