@@ -74,11 +74,11 @@ export interface LiveExecuteOutcome {
   latch: { code: string; reason: string }[];
 }
 
-/** Registered-code stand-in for a client refusal the exchange answered (400/403/…): the order was not placed. */
-const REJECTED_CODE = 'order_rejected';
+/** A refusal the exchange answered (400/403/404/409/410, 401/429): the order was not placed. */
+const REJECTED_CODE = REASON.order_rejected_guard;
 const PLACED: ReadonlySet<string> = new Set(['resting', 'executed', 'canceled']);
 
-/** The venue clock: the port if given, else wall time (documented: skew correction comes later). */
+/** The venue clock: the port (sim: the simulator's clock; demo/prod: skew-corrected wall time), else wall time. */
 export function venueNow(t: TradingDeps): Promise<number> {
   return t.venueNowMs ? t.venueNowMs() : Promise.resolve(Date.now());
 }
@@ -137,10 +137,16 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
     if (!m || !isMarketInAllowedScope(m, settings.scope, settings.mode)) {
       return { code: REASON.scope_guard, detail: m ? 'outside the allowed scope (checked inside execute)' : "not in this cycle's scan", market: m };
     }
+    if (t.clockCheck) {
+      // Exchange times (expiration, journal times) come from the venue clock: refuse while it cannot be trusted.
+      const c = await t.clockCheck();
+      if (!c.ok) return { code: REASON.clock_skew_guard, detail: c.detail, market: m };
+    }
     const x = await t.venue.getExchangeStatus();
     if (!x.exchangeActive || !x.tradingActive) {
-      // No registered code for a closed exchange: fail the activity (retried; the cycle records the error).
-      throw ApplicationFailure.retryable(`exchange ${x.exchangeActive ? 'active' : 'inactive'}, trading ${x.tradingActive ? 'active' : 'inactive'}${x.estimatedResumeTime ? ` (resumes ${x.estimatedResumeTime})` : ''}: no order is sent`, 'ExchangeNotTrading');
+      // A pause or maintenance: refuse (no retry storm against a closed exchange); the next cycle checks again.
+      const detail = `exchange ${x.exchangeActive ? 'active' : 'inactive'}, trading ${x.tradingActive ? 'active' : 'inactive'}${x.estimatedResumeTime ? ` (resumes ${x.estimatedResumeTime})` : ''}: no order is sent`;
+      return { code: REASON.exchange_not_trading_guard, detail, market: m };
     }
     return null;
   };
