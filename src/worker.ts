@@ -31,6 +31,8 @@ export interface LaneWorkerOptions {
   /** The trading pipeline's venue, model and settings (see src/cli/trading-deps.ts); null = cannot trade. */
   trading?: TradingDeps | null;
   onCycleFinished?: ActivityDeps['onCycleFinished'];
+  /** Webhook alerts of the `notify` activity (null/absent = off). */
+  alerts?: ActivityDeps['alerts'];
 }
 
 export interface LaneWorker {
@@ -79,6 +81,7 @@ export async function createLaneWorker(opts: LaneWorkerOptions): Promise<LaneWor
       logger,
       trading: opts.trading ?? null,
       onCycleFinished: opts.onCycleFinished,
+      alerts: opts.alerts ?? null,
       readKillSources: opts.readKillSources,
       heartbeatPath: opts.heartbeatPath,
     });

@@ -47,6 +47,8 @@ export async function startLaneWorker(
     wrapActivities?: LaneWorkerOptions['wrapActivities'];
     /** The trading pipeline's ports; default: a dry-run sim lane on this file's shared simulator (test/helpers/trading.ts). */
     trading?: LaneWorkerOptions['trading'];
+    /** Webhook alerts of the notify activity (default off). */
+    alerts?: LaneWorkerOptions['alerts'];
   } = {},
 ): Promise<LaneWorker & { dbPath: string; killSources: KillSources }> {
   const dbPath = opts.dbPath ?? path.join(tempDir(), 'lane.sqlite');
@@ -66,6 +68,7 @@ export async function startLaneWorker(
     // The time-skipping test server does not implement DescribeTaskQueue; the check: test/lane-pollers*.test.ts.
     checkPollers: false,
     wrapActivities: opts.wrapActivities,
+    alerts: opts.alerts ?? null,
     trading: opts.trading === undefined ? simTradingDeps(await sharedSim()) : opts.trading,
   });
   return Object.assign(lw, { dbPath, killSources });
