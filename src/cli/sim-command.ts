@@ -15,13 +15,13 @@
 import { Command } from 'commander';
 import type { Logger } from 'pino';
 import fs from 'node:fs';
-import nodePath from 'node:path';
 import { readRawConfigFile, resolveConfigPath } from '../config';
 import { parseDollars } from '../domain/fixed';
 import { createLogger } from '../observability/logger';
 import { displayPath } from '../observability/redact';
 import { startSimulator, SimHandle, StartOptions } from '../sim';
-import { PolymarketSimHandle, startPolymarketSim } from '../sim/polymarket';
+import type { PolymarketSimHandle } from '../sim/polymarket';
+import { parsePolymarketPort, startPolymarketBeside } from './polymarket-sim';
 import { ensureSimKey, SimKey, simKeyDir } from './sim-key';
 import { UsageError } from './usage-error';
 
@@ -116,23 +116,19 @@ export async function runSim(o: SimCommandOptions, deps: SimCommandDeps = {}): P
   const cwd = deps.cwd ?? process.cwd();
   const localKey: SimKey | null = o.localKey === false ? null : ensureSimKey(simKeyDir(dataDirFromConfig(o.config, cwd), cwd));
   const logger = deps.logger ?? createLogger({ name: 'kalshi-sim' });
-  const pmPort = o.polymarketPort ?? '8788';
-  if (o.polymarket && (!/^\d+$/.test(pmPort) || Number(pmPort) > 65535)) throw new UsageError(`--polymarket-port: expected an integer 0-65535 (got "${pmPort}")`);
+  const pmPort = o.polymarket ? parsePolymarketPort(o.polymarketPort) : 0;
   if (!o.polymarket && (o.polymarketPort !== undefined || o.polymarketDisagreement !== undefined)) throw new UsageError('--polymarket-port / --polymarket-disagreement: only with --polymarket');
   const sim = await startSimulator({ ...opts, logger, keys: localKey ? [{ keyId: localKey.keyId, publicKeyPem: localKey.publicKeyPem }] : [] });
   let pm: PolymarketSimHandle | null = null;
   let mappingFile: string | null = null;
   if (o.polymarket) {
     try {
-      pm = await startPolymarketSim({ mirror: sim, port: Number(pmPort), host: opts.host, seed: opts.seed, disagreement: o.polymarketDisagreement, admin: opts.admin });
-      mappingFile = nodePath.resolve(cwd, dataDirFromConfig(o.config, cwd), 'sim-polymarket', 'mapping.jsonl');
-      fs.mkdirSync(nodePath.dirname(mappingFile), { recursive: true });
-      fs.writeFileSync(`${mappingFile}.tmp`, pm.mapping());
-      fs.renameSync(`${mappingFile}.tmp`, mappingFile);
+      ({ pm, mappingFile } = await startPolymarketBeside(sim, {
+        port: pmPort, host: opts.host, seed: opts.seed, disagreement: o.polymarketDisagreement, admin: opts.admin, dataDir: dataDirFromConfig(o.config, cwd), cwd,
+      }));
     } catch (e) {
-      await pm?.close();
       await sim.close();
-      throw /disagreement/.test((e as Error).message) ? new UsageError(`--polymarket-disagreement: ${(e as Error).message}`) : e;
+      throw e;
     }
   }
   const info = {
