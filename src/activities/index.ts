@@ -65,7 +65,7 @@ export function createActivities(deps: ActivityDeps): Activities {
   const heartbeat = (facts: Omit<Parameters<typeof buildHeartbeat>[0], 'dbPath'>) => {
     if (!deps.heartbeatPath) return;
     try {
-      writeHeartbeat(deps.heartbeatPath, buildHeartbeat({ ...facts, dbPath: store.path }));
+      writeHeartbeat(deps.heartbeatPath, buildHeartbeat({ ...facts, dbPath: store.path, llmSpend: store.llm.summary(facts.nowMs) }));
     } catch (err) {
       logger.warn({ err: (err as Error).message, path: deps.heartbeatPath }, 'heartbeat write failed');
     }

@@ -16,6 +16,7 @@ import { LaneCliOptions, laneTarget } from './lane';
 import { addLaneTargetOptions } from './lane-target-options';
 import { qualityLines, readLaneQuality } from './quality-view';
 import { bankrollOf, readStatusExtras, statusExtraLines } from './status-ledger';
+import { llmSpendLines, readLlmSpend } from './status-llm';
 import { laneFlagsOf, readDbStatus, readWorkflowSide, WorkflowState } from './status-sources';
 
 export interface ControlDisagreement {
@@ -107,6 +108,8 @@ export function registerStatusCommand(program: Command): void {
       // Model scores and the bench (docs/scoring.md): src/cli/quality-view.ts.
       const quality = db && !('error' in db) ? readLaneQuality(lane, o) : null;
       const controlDisagreement = view && db && !('error' in db) ? compareControl(view.control, db.control) : null;
+      // LLM spend today and per cycle (docs/models.md): src/cli/status-llm.ts; null for a lane that never called an LLM.
+      const llmSpend = db && !('error' in db) ? readLlmSpend(lane.dbPath, lane.lane, nowMs) : null;
       const next = view && view.phase === 'waiting' ? view.nextCycleAtMs : null;
       const out = {
         lane: lane.lane, mode: lane.mode, env: lane.env, dbPath: lane.dbPath, workflow: view, temporalError: side.temporalError, db, ...extras,
@@ -114,6 +117,7 @@ export function registerStatusCommand(program: Command): void {
         nextCycle: next === null ? null : { at: new Date(next).toISOString(), atLocal: localTime(next), in: relative(next, nowMs) },
         controlDisagreement,
         quality,
+        llmSpend,
       };
       if (o.json) {
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
@@ -142,6 +146,7 @@ export function registerStatusCommand(program: Command): void {
           `  db cycles recorded: ${db.cycles}${db.lastCycle ? `, last #${db.lastCycle.cycle} ${db.lastCycle.outcome}` : ''}`,
           ...statusExtraLines(extras, lane.dbPath),
           ...qualityLines(quality),
+          ...llmSpendLines(llmSpend),
         );
       } else {
         lines.push(`  db: no lane DB at ${displayPath(lane.dbPath)} (path from ${lane.dbFrom})`);

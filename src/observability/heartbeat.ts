@@ -5,6 +5,8 @@ import { scrubValue } from './redact';
 import { statusWordFor, type StatusWord } from '../domain/reason-codes';
 import { tradingBlockReason, type ControlState } from '../domain/control';
 import type { CycleSummary } from '../domain/trading-types';
+import { formatDollarsExact } from '../domain/fixed';
+import type { LlmSpendSummary } from '../store/llm-store';
 import type { LaneIdentity, StatusView, StopRecord } from '../workflows/definitions';
 
 /**
@@ -49,6 +51,8 @@ export interface Heartbeat {
   } | null;
   /** The last cycle's whole summary (CycleSummary; `{}` before the pipeline or the first cycle). */
   summary: Record<string, unknown>;
+  /** LLM spend (lanes that ever called an LLM; docs/models.md): today = the UTC day of the logical clock. Dollars. */
+  llm_spend?: { day: string; today: string; today_calls: number; last_cycle: { cycle: number; spent: string; calls: number } | null };
   /** Set once a `stop` signal arrived. */
   stoppedBy: StopRecord | null;
 }
@@ -65,6 +69,8 @@ export interface HeartbeatFacts {
   outcome?: string;
   summary?: Record<string, unknown>;
   worker?: { pid: number; host: string };
+  /** The lane DB's LLM spend summary (Store.llm.summary); a lane that never called an LLM gets no llm_spend key. */
+  llmSpend?: LlmSpendSummary | null;
 }
 
 const iso = (ms: number | null | undefined): string | null => (typeof ms === 'number' && Number.isFinite(ms) ? new Date(ms).toISOString() : null);
@@ -107,6 +113,16 @@ export function buildHeartbeat(f: HeartbeatFacts): Heartbeat {
       : null,
     summary: summary as Record<string, unknown>,
     stoppedBy: s.stoppedBy ?? null,
+    ...(f.llmSpend && f.llmSpend.lastCycle ? { llm_spend: llmSpendJson(f.llmSpend) } : {}),
+  };
+}
+
+function llmSpendJson(l: LlmSpendSummary): NonNullable<Heartbeat['llm_spend']> {
+  return {
+    day: l.day,
+    today: formatDollarsExact(l.todayMicros),
+    today_calls: l.todayCalls,
+    last_cycle: l.lastCycle ? { cycle: l.lastCycle.cycle, spent: formatDollarsExact(l.lastCycle.micros), calls: l.lastCycle.calls } : null,
   };
 }
 
