@@ -21,6 +21,7 @@ import { silentLogger } from '../observability/logger';
 import { sendAlert, webhookTarget } from '../observability/notifier';
 import { safeErrorMessage } from '../observability/redact';
 import { checkDbForMode, openStore, readDbIdentity } from '../store';
+import { checkBalanceAssumption } from '../execution/balance-assumption';
 import { KalshiClient, RateLimiter, resolveBaseUrl } from '../venues/kalshi';
 import type { LaneCliOptions, PreparedLane } from './lane';
 import { laneCredentials, prepareLane } from './lane';
@@ -262,23 +263,11 @@ async function killSwitchDrill(lane: PreparedLane, nowMs: number): Promise<Prefl
 }
 
 /**
- * Issue 9's check of whether Kalshi's balance excludes resting collateral (src/execution/balance-assumption.ts).
- * TODO(issue 9): that module is not in the tree yet; until it is, this row FAILS on demo ("not checked"). It is
- * loaded at run time so this file builds without it; once it lands, its result is the row.
+ * Issue 9's check of whether Kalshi's balance excludes resting collateral (src/execution/balance-assumption.ts): a
+ * tiny post-only probe far from the market, the balance before/after, the probe cancelled. The row passes when what
+ * the account showed agrees with BALANCE_RESERVES_RESTING_COLLATERAL (docs/reconciliation.md "Assumptions").
  */
 async function balanceAssumptionRow(client: KalshiClient): Promise<PreflightRow> {
-  const check = 'balance assumption';
-  let mod: { checkBalanceAssumption?: (c: KalshiClient) => Promise<unknown> } | null = null;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    mod = require('../execution/balance-assumption');
-  } catch {
-    mod = null;
-  }
-  if (!mod?.checkBalanceAssumption) return { check, ok: false, detail: 'balance assumption: not checked (TODO: src/execution/balance-assumption.ts, issue 9, is not built yet)' };
-  const r = (await mod.checkBalanceAssumption(client)) as { ok?: unknown; detail?: unknown; message?: unknown } | boolean;
-  if (typeof r === 'boolean') return { check, ok: r, detail: r ? 'holds' : 'does NOT hold' };
-  const ok = r?.ok === true;
-  const detail = typeof r?.detail === 'string' ? r.detail : typeof r?.message === 'string' ? r.message : JSON.stringify(r);
-  return { check, ok, detail };
+  const r = await checkBalanceAssumption(client);
+  return { check: 'balance assumption', ok: r.agrees && r.cancelled, detail: r.detail };
 }
