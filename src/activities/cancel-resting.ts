@@ -51,6 +51,7 @@ export async function cancelRestingActivity(t: TradingDeps, store: Store, logger
       venue: t.venue, journal: store.journal, logger, venueNowMs,
       orderTtlSeconds: cfg.execution.order_ttl_seconds, cancelBeforeCloseSeconds: cfg.execution.cancel_before_close_seconds,
       ...(cfg.venues.kalshi.subaccount !== null ? { subaccount: cfg.venues.kalshi.subaccount } : {}),
+      onProgress: (done, of) => progress({ stage: 'cancelResting', done, of }),
     },
     { reason: input.reason, firstRunId: input.firstRunId },
   ).catch((err: unknown) => {
@@ -59,7 +60,6 @@ export async function cancelRestingActivity(t: TradingDeps, store: Store, logger
     }
     throw err;
   });
-  progress({ stage: 'cancelResting', requested: out.requested });
   const counts = { requested: out.requested, canceled: out.canceled, gone: out.gone, retry: out.retry, failed: out.failed };
   logger.info({ cycle: input.cycle, reason: input.reason, ...counts, kept: out.kept, foreignLeft: out.foreignLeft }, 'cancel_resting');
   if (out.failed > 0 || out.listingError) {

@@ -81,6 +81,8 @@ export interface CancelDeps {
   orderTtlSeconds: number;
   cancelBeforeCloseSeconds: number;
   subaccount?: number;
+  /** Called after each cancel answer (the activity heartbeats with it). */
+  onProgress?: (done: number, of: number) => void;
 }
 
 export interface CancelInput {
@@ -167,6 +169,7 @@ export async function cancelResting(d: CancelDeps, input: CancelInput): Promise<
     else if (r.result === 'gone') out.gone += 1;
     else if (r.result === 'cancel_retry') out.retry += 1;
     else out.failed += 1;
+    d.onProgress?.(out.requested, plan.cancel.length);
   }
   if (plan.noOrderId.length > 0) d.logger.warn({ clientOrderIds: plan.noOrderId }, 'resting journal rows without an exchange order id: not cancelled (reconciliation resolves them; their expiration_time still applies)');
   return out;
