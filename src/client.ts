@@ -20,6 +20,7 @@ import { LaneRefusedError, registerStopCommands } from './cli/stop-command';
 import { registerReadCommands } from './cli/read-commands';
 import { registerSimCommands } from './cli/sim-command';
 import { registerDecisionsCommand } from './cli/decisions-command';
+import { registerReportCommand } from './cli/report-command';
 import { registerResetPaperCommand } from './cli/reset-paper-command';
 import { registerPreflightCommand } from './cli/preflight-command';
 import { registerPanicCommand } from './cli/panic-command';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerLaneCommands(program);
   registerDecisionsCommand(program);
+  registerReportCommand(program);
   registerResetPaperCommand(program);
   registerUpCommand(program);
   registerStopCommands(program);

@@ -15,6 +15,7 @@ import { scanMarkets } from '../../src/activities/scan';
 import { initialControlState } from '../../src/domain/control';
 import { silentLogger } from '../../src/observability/logger';
 import type { SimHandle } from '../../src/sim';
+import type { ScenarioInput } from '../../src/sim/scenario';
 import { openStore, type Store } from '../../src/store';
 import { tempDir } from '../helpers/lane';
 import { simTradingDeps, startTestSim } from '../helpers/trading';
@@ -28,7 +29,7 @@ const mk = (ticker: string, close: string, truth: string, market: string, bias: 
   settlement_timer_seconds: 60,
 });
 const event = (series: string, i: number, m: ReturnType<typeof mk>) => ({ event_ticker: `${series}-E${i}`, series_ticker: series, title: m.ticker, mutually_exclusive: false, markets: [m] });
-const SCENARIO = {
+const SCENARIO: ScenarioInput = {
   name: 'quality-bench',
   series: [
     { ticker: 'QBAD', title: 'biased oracle', category: 'Test', frequency: 'daily', fee_type: 'quadratic', fee_multiplier: 1 },
@@ -50,7 +51,7 @@ const logger = silentLogger();
 const firstRunId = 'quality-bench-run';
 
 beforeAll(async () => {
-  sim = await startTestSim({ scenario: SCENARIO, seed: 5 });
+  sim = await startTestSim({ scenario: SCENARIO as never, seed: 5 }); // parsed (defaults filled) by the simulator
   store = openStore({ path: path.join(tempDir(), 'lane.sqlite'), mode: 'dry-run', env: 'sim' });
 });
 afterAll(async () => {
