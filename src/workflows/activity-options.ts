@@ -52,9 +52,14 @@ export const ACTIVITY_POLICIES: Readonly<Record<keyof Activities, ActivityPolicy
       'Basic tier\'s 20 reads/s: minutes, not seconds; it heartbeats per series so a dead worker is noticed in 2 min',
   },
   decide: {
-    startToCloseTimeout: '5 minutes',
+    startToCloseTimeout: '30 minutes',
+    heartbeatTimeout: '2 minutes',
     retry: VENUE_RETRY,
-    why: 'one model call for the cycle\'s markets (a local file or the sim oracle now; LLM batches later) plus local SQLite work',
+    why:
+      'the model\'s estimates (a local file or the sim oracle: seconds; an LLM: one call per model.llm.batch_size markets, ' +
+      'each up to model.llm.timeout_seconds, so minutes for hundreds of markets) plus local SQLite work; it heartbeats ' +
+      'every 20 s while an LLM call is in flight, so a dead worker is noticed in 2 min; a retry replays the settled calls ' +
+      'from the budget ledger and pays nothing twice',
   },
   execute: {
     startToCloseTimeout: '5 minutes',

@@ -18,6 +18,7 @@ import { estimateInputTokens, usageCost, worstCaseCost } from '../../domain/llm-
 import { formatDollarsExact } from '../../domain/fixed';
 import type { Estimate, MarketSnapshot } from '../../domain/trading-types';
 import { scrub } from '../../observability/redact';
+import { progress } from '../../activities/heartbeat';
 import { EstimateRequest, EstimateResult, EstimateSkip, FairValueModel, LlmLedgerPort, ModelError, oneLine } from '../types';
 import { buildUserPrompt, LLM_SYSTEM_PROMPT, referencePriceMicros, termsHash } from './prompt';
 import { LlmCallError, LlmProvider } from './providers';
@@ -150,6 +151,10 @@ export class LlmModel implements FairValueModel {
       return { kind: 'budget', detail: res.refusal.detail };
     }
     let reply;
+    // Inside the decide activity: heartbeat while the call is in flight (a no-op elsewhere).
+    const beat = () => progress({ stage: 'decide', model: this.name, call: res.id, markets: tickers.length });
+    beat();
+    const timer = setInterval(beat, 20_000);
     try {
       reply = await p.call({ system: LLM_SYSTEM_PROMPT, user, maxTokens: this.opts.maxTokens, temperature: this.opts.temperature, timeoutMs: this.opts.timeoutMs });
     } catch (err) {
@@ -159,6 +164,8 @@ export class LlmModel implements FairValueModel {
       else ledger.lost(res.id, e.outcome, detail, nowMs);
       this.opts.logger.warn({ model: this.name, cycle: ref.cycle, outcome: e.outcome, charged: e.charge }, `llm: call failed: ${detail}`);
       throw new LlmProviderError(e.outcome, `llm: ${detail}`);
+    } finally {
+      clearInterval(timer);
     }
     const cost = reply.usage ? usageCost(reply.usage, this.opts.prices) : worst.micros;
     if (cost > worst.micros) this.opts.logger.warn({ model: this.name, cycle: ref.cycle, cost, reserved: worst.micros }, 'llm: usage cost above the reservation (the input estimate was low)');
