@@ -69,7 +69,7 @@ const DEFINITIONS = [
   // ---- per-cycle caps -------------------------------------------------------------------------------------------
   d('max_orders_per_cycle_guard', 'new_entries', 'per_decision', false, 'active', 'risk.max_orders_per_cycle reached this cycle'),
   d('max_notional_per_cycle_guard', 'new_entries', 'per_decision', false, 'active', 'risk.max_notional_per_cycle reached this cycle'),
-  d('llm_budget_guard', 'new_entries', 'next_cycle', false, 'degraded', 'model.llm.cost_limit_per_cycle spent: no more estimates this cycle'),
+  d('llm_budget_guard', 'new_entries', 'next_cycle', false, 'degraded', "an LLM call's worst case does not fit model.llm.cost_limit_per_cycle or cost_limit_per_day: no call, no more estimates this cycle"),
   // ---- per-decision skips: opportunity, sizing, risk, scope -----------------------------------------------------
   d('max_trades_per_market_per_day_guard', 'new_entries', 'per_decision', false, 'active', 'risk.max_trades_per_market_per_day reached for this market today'),
   d('min_edge_guard', 'new_entries', 'per_decision', false, 'active', 'edge after fees below strategy.min_edge'),
