@@ -13,6 +13,9 @@ import { createLogger, type Logger } from '../observability/logger';
 import { createLogOutput, defaultLogFormat, LOG_FORMATS, type LogFormat } from '../observability/log-output';
 import { installTemporalRuntimeLogging } from '../observability/temporal-runtime';
 import { startSimulator } from '../sim';
+import type { PolymarketSimHandle } from '../sim/polymarket';
+import { parsePolymarketPort, startPolymarketBeside } from './polymarket-sim';
+import { UsageError } from './usage-error';
 import { ensureSimKey, simKeyDir } from './sim-key';
 import { createLaneWorker, LaneWorker, runUntilSignalled } from '../worker';
 import { WORKFLOW_TYPE } from '../workflows/definitions';
@@ -24,6 +27,9 @@ import { connectClient } from './temporal-client';
 
 interface UpOptions extends LaneCliOptions {
   simPort?: number;
+  /** Also run the Polymarket market-data simulator beside the simulator (polymarket-sim.ts). */
+  polymarket?: boolean;
+  polymarketPort?: string;
   webUi?: string;
   logFormat?: LogFormat;
 }
@@ -43,6 +49,8 @@ export function registerUpCommand(program: Command): void {
   addLaneOptions(program.command('up').description('run a whole lane here: simulator (env sim), worker, workflow'))
     .option('--sim-port <port>', 'simulator port for env sim (default 8787; 0 = any free port)', port)
     .option('--web-ui <url>', 'Temporal Web UI base URL to print', 'http://127.0.0.1:8233')
+    .option('--polymarket', 'with the simulator: also the Polymarket market-data simulator (port 8788) and its mapping file <database.dir>/sim-polymarket/mapping.jsonl, for model.kind cross-venue')
+    .option('--polymarket-port <port>', 'its port (default 8788; 0 = any free port)')
     .addOption(logFormatOption())
     .action(async (o: UpOptions) => {
       // The lane first (its env comes from flags or config); the simulator only for an env-sim lane without a
@@ -67,6 +75,12 @@ export function laneLogFile(lane: PreparedLane): string {
  * (`kalshi-autopilot stop`). `up` also starts the simulator (env sim without a base URL) and the workflow.
  */
 export async function runLaneProcess(lane: PreparedLane, o: UpOptions, kind: 'up' | 'worker'): Promise<void> {
+  // Flag errors before anything connects: --polymarket needs the simulator `up` starts.
+  if (o.polymarket && !(kind === 'up' && lane.ctx.env === 'sim' && lane.ctx.kalshiBaseUrl === null)) {
+    throw new UsageError('--polymarket: only when up runs the simulator (env sim without venues.kalshi.base_url); otherwise run `kalshi-autopilot sim --polymarket`');
+  }
+  if (!o.polymarket && o.polymarketPort !== undefined) throw new UsageError('--polymarket-port: only with --polymarket');
+  const pmPort = o.polymarket ? parsePolymarketPort(o.polymarketPort) : 0;
   const format = o.logFormat ?? defaultLogFormat(process.stderr.isTTY);
   const flags = laneFlagsText(o, lane.ctx);
   const say = (line: string) => void process.stderr.write(`${line}\n`);
@@ -84,8 +98,14 @@ export async function runLaneProcess(lane: PreparedLane, o: UpOptions, kind: 'up
       // Its local key (made once under <database.dir>/sim-key) is registered, so `balance` etc. work with no credentials.
       const simKey = needSim ? ensureSimKey(simKeyDir(lane.ctx.config.database.dir)) : null;
       const sim = needSim ? await startSimulator({ port: o.simPort ?? 8787, clock: { mode: 'wall' }, keys: simKey ? [{ keyId: simKey.keyId, publicKeyPem: simKey.publicKeyPem }] : [] }) : null;
+      let pm: PolymarketSimHandle | null = null;
       try {
         if (sim) say(`  simulator: ${sim.baseUrl} (fair values at ${sim.rootUrl}/sim-oracle/v1/fair-values)`);
+        if (sim && o.polymarket) {
+          const beside = await startPolymarketBeside(sim, { port: pmPort, dataDir: lane.ctx.config.database.dir, cwd: process.cwd() });
+          pm = beside.pm;
+          say(`  polymarket: ${pm.gammaBaseUrl} (Gamma), ${pm.clobBaseUrl} (CLOB); mapping ${beside.mappingFile}`);
+        }
         const native = await NativeConnection.connect({ address: lane.temporal.address });
         // Ends the workflow watch before the client connection closes: a long poll left running past the close makes
         // the SDK's retry timer call into a shut-down channel and crash the process after a clean Ctrl-C.
@@ -127,6 +147,7 @@ export async function runLaneProcess(lane: PreparedLane, o: UpOptions, kind: 'up
           await native.close();
         }
       } finally {
+        await pm?.close();
         await sim?.close();
       }
     } finally {
