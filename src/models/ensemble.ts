@@ -11,7 +11,7 @@
  * (`views`, stored with the cycle's estimates) and named in the combined estimate's reasoning.
  */
 import type { Logger } from 'pino';
-import { formatDollars } from '../domain/fixed';
+import { formatDollarsExact } from '../domain/fixed';
 import type { Estimate } from '../domain/trading-types';
 import { safeErrorMessage } from '../observability/redact';
 import { EstimateRequest, EstimateResult, EstimateSkip, FairValueModel, ModelConfigError, oneLine } from './types';
@@ -92,7 +92,7 @@ export class EnsembleModel implements FairValueModel {
         confidencePpm,
         source: this.name,
         asOfMs: Math.min(...have.map((h) => h.e.asOfMs)),
-        reasoning: oneLine(`ensemble: ${have.map((h) => `${h.e.source} ${formatDollars(h.e.probabilityPpm, 4)} ×${weightShare(h.member.weightMicros, total)}`).join(', ')}`),
+        reasoning: oneLine(`ensemble: ${have.map((h) => `${h.e.source} ${formatDollarsExact(h.e.probabilityPpm)} ×${weightShare(h.member.weightMicros, total)}`).join(', ')}`),
       });
     }
     notes.push(`ensemble: ${estimates.length} estimates for ${req.markets.length} markets from ${byMember.length}/${this.opts.members.length} members`);
