@@ -91,7 +91,8 @@ function zodWhere(err: z.ZodError): string {
 
 function isoMs(v: string | null | undefined, field: string): number | null {
   if (v == null || v === '') return null;
-  const ms = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) ? Date.parse(v) : NaN;
+  // A date alone is UTC midnight; a time needs its zone (Date.parse would read a zoneless time as local time).
+  const ms = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(v) ? Date.parse(v) : NaN;
   if (!Number.isFinite(ms)) throw new FieldError(`${field}: not an ISO-8601 time (got ${JSON.stringify(v.slice(0, 40))})`);
   return ms;
 }

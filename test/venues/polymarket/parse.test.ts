@@ -34,6 +34,7 @@ describe('Gamma markets', () => {
     const m = markets[1];
     expect(m.conditionId).toBe('0xab65177b394277fd294cd75650044e32ba009a95022d88a0c1d565897d72f8f2');
     expect(m.outcomes).toEqual([{ name: 'Yes', tokenId: null, price: null }, { name: 'No', tokenId: null, price: null }]);
+    expect(parseGammaMarkets([{ ...(fixture('gamma-markets.json') as any[])[1], endDate: '2026-12-31' }])[0].endDateMs).toBe(Date.UTC(2026, 11, 31));
     expect(m).toMatchObject({ endDate: null, endDateMs: null, bestBid: null, bestAsk: null, volume: null, acceptingOrders: null, enableOrderBook: null });
   });
 
@@ -51,6 +52,7 @@ describe('Gamma markets', () => {
     ['a bad condition id', (m: any) => { m.conditionId = '0x1234'; }, /conditionId: must be 0x \+ 64 hex/],
     ['a missing question', (m: any) => { delete m.question; }, /question: is required/],
     ['an endDate that is not a time', (m: any) => { m.endDate = 'soon'; }, /endDate: not an ISO-8601 time/],
+    ['an endDate without a zone (would read as local time)', (m: any) => { m.endDate = '2026-09-17T18:00:00'; }, /endDate: not an ISO-8601 time/],
   ])('%s fails the whole list, naming element and field', (_n, mutate, msg) => {
     const body = clone(fixture('gamma-markets.json')) as any[];
     mutate(body[0]);
