@@ -67,6 +67,8 @@ export interface PanicReport {
   /** Resting orders of the lane (every order with --all) the final sweep still listed; null when it could not list. */
   leftResting: number | null;
   ok: boolean;
+  /** Why the sweeps could not run or finish (no credentials, the exchange unreachable…); the kill switch above stands. */
+  error: string | null;
 }
 
 export async function runPanic(o: PanicOptions, deps: PanicDeps = {}): Promise<PanicReport> {
@@ -98,7 +100,7 @@ export async function runPanic(o: PanicOptions, deps: PanicDeps = {}): Promise<P
     (err: unknown) => ({ ok: false, detail: `not signalled (${safeErrorMessage(err)})` }),
   );
 
-  const report: PanicReport = { lane: lane.lane, db, signal: { ok: false, detail: '' }, all: o.all === true, sweeps: [], results: [], leftResting: null, ok: false };
+  const report: PanicReport = { lane: lane.lane, db, signal: { ok: false, detail: '' }, all: o.all === true, sweeps: [], results: [], leftResting: null, ok: false, error: null };
   try {
     const target = resolveReadTarget({ env: lane.env, kalshiBaseUrl: o.kalshiBaseUrl, config: o.config }, true, 'panic', procEnv, cwd);
     const venue = new KalshiClient({ env: target.env, baseUrl: target.baseUrl, credentials: target.credentials, rateLimiter: new RateLimiter({ tier: 'basic' }) });
@@ -131,6 +133,9 @@ export async function runPanic(o: PanicOptions, deps: PanicDeps = {}): Promise<P
       if (sweep === MAX_SWEEPS) break;
       waited = await waitForUserData(venue, out.lastCancelAtMs, waitMs, sleep);
     }
+  } catch (err) {
+    report.error = safeErrorMessage(err);
+    report.ok = false;
   } finally {
     store?.close();
     report.signal = await signalling;
@@ -166,8 +171,9 @@ export function panicText(r: PanicReport): string {
   if (r.results.length > 0) {
     lines.push(renderTable(['sweep', 'order_id', 'client_order_id', 'ticker', 'result'], r.results.map((x) => [String(x.sweep), x.orderId, x.clientOrderId, x.ticker, x.result])));
   }
+  if (r.error) lines.push(`  ERROR: ${r.error}`);
   lines.push(r.ok ? `done: nothing of ${r.all ? 'the account' : 'the lane'} rests on the exchange`
-    : `NOT DONE: ${r.leftResting === null ? 'the resting orders could not be listed' : `${r.leftResting} order(s) may still rest`}; run panic again (an exchange pause refuses cancels)`);
+    : `NOT DONE: ${r.error ? 'the sweeps did not finish' : r.leftResting === null ? 'the resting orders could not be listed' : `${r.leftResting} order(s) may still rest`}; fix what is named above and run panic again${r.error ? '' : ' (an exchange pause refuses cancels)'}`);
   return `${lines.join('\n')}\n`;
 }
 

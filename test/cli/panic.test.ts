@@ -129,3 +129,17 @@ test('during an exchange pause nothing can be cancelled: NOT DONE, exit 1; the o
   expect(printed).toMatch(/NOT DONE: 2 order\(s\) may still rest/);
   expect([simStatus(s.journalOrder), simStatus(s.adoptable)]).toEqual(['resting', 'resting']);
 });
+
+test('no credentials: the DB kill switch is still engaged; the report names the error; not ok (exit 1)', async () => {
+  const s = await setup();
+  const r = await runPanic(flags(s.dbPath), deps({ env: {} }));
+  expect({ db: r.db.ok, ok: r.ok }).toEqual({ db: true, ok: false });
+  expect(r.error).toMatch(/panic needs Kalshi credentials/);
+  const store = openStore({ path: s.dbPath, mode: 'live', env: 'sim' });
+  try {
+    expect(store.control.read()!.killSwitch).toMatchObject({ engaged: true, cancelResting: true });
+  } finally {
+    store.close();
+  }
+  expect(simStatus(s.journalOrder)).toBe('resting');
+});
