@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultConfig, parseConfigObject, stripComments } from '../../src/config';
 import { issuesOf } from './helpers';
+import { MODEL_KINDS } from '../../src/config/schema';
 
 const TEMPLATE = path.join(__dirname, '..', '..', 'kalshi-autopilot.config.template.json');
 
@@ -136,7 +137,7 @@ describe('config schema: every value is validated with a message naming the key'
     ['database.dir', '', 'must not be empty'],
     ['observability.log_level', 'loud', 'must be one of trace, debug, info, warn, error, fatal, silent'],
     ['observability.webhook_timeout_seconds', 0, 'must be at least 1'],
-    ['model.kind', 'magic', 'must be one of sim-oracle, signals-file, llm'],
+    ['model.kind', 'magic', `must be one of ${MODEL_KINDS.join(', ')}`],
     ['model.llm.provider', 'gemini', 'must be one of anthropic, openai'],
     ['model.llm.temperature', 3, 'must be between 0 and 2'],
     ['model.sim_oracle.noise_stddev', 0.9, 'must be between 0 and 0.5'],
