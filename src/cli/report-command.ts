@@ -12,6 +12,7 @@ import { filterForecasts, qualityCsv, qualityRows, qualityTable, rowJson } from 
 import { qualityLines, qualityRulesOf, readForecasts, readQualityStatus } from './quality-view';
 import { withReadOnlyLaneDb } from './read-lane-db';
 import { UsageError } from './usage-error';
+import { dailyReport } from './daily-report';
 
 export function parseSince(v: string, nowMs = Date.now()): number {
   const rel = /^(\d+)([hd])$/.exec(v.trim());
@@ -28,18 +29,23 @@ interface ReportOptions extends LaneCliOptions {
   since?: number;
   model?: string;
   series?: string;
+  from?: string;
+  to?: string;
 }
 
 export function registerReportCommand(program: Command): void {
-  addLaneOptions(program.command('report').description('reports from the lane DB: --quality = forecast scores against the market (docs/scoring.md)'))
+  addLaneOptions(program.command('report').description('reports from the lane DB: by default the daily review (P&L by day, fills, fill rate, slippage, edge predicted vs captured, skips by guard, LLM spend); --quality = forecast scores against the market (docs/scoring.md)'))
     .option('--quality', 'forecast scores against the market: Brier, log loss, skill with its interval, calibration, CLV, fees, P&L')
     .option('--json', 'machine-readable: {rules, bench, models, rows}')
     .option('--csv', 'the rows as CSV (no calibration buckets)')
     .option('--since <time>', 'only markets settled since an ISO time or a duration back (36h, 7d)', (v) => parseSince(v))
     .option('--model <M>', 'only this model')
     .option('--series <S>', 'only this series')
+    .option('--from <day>', 'daily report: first UTC day (YYYY-MM-DD), inclusive')
+    .option('--to <day>', 'daily report: last UTC day (YYYY-MM-DD), inclusive')
     .action((o: ReportOptions) => {
-      if (!o.quality) throw new UsageError('report needs --quality (the only report so far): kalshi-autopilot report --quality [--json|--csv] [--since T] [--model M] [--series S]');
+      // Without --quality: the daily review (P&L by day, fills, fill rate, slippage, edge, skips, LLM spend; issue 11).
+      if (!o.quality) return void process.stdout.write(dailyReport(o));
       if (o.json && o.csv) throw new UsageError('--json and --csv: choose one');
       const lane = laneTarget(o);
       if (lane.note) process.stderr.write(`warning: ${lane.note}\n`);
