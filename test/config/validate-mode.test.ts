@@ -77,6 +77,16 @@ describe('validateForMode: one failing case per rule', () => {
     ]);
     expect(check({ model: { kind: 'llm' } }, {}, secretsWith({ anthropicApiKey: 'sk-ant-0123456789' })).ok).toBe(true);
   });
+  it('an ensemble member needs what its kind needs: an llm member the key, a sim-oracle member env sim', () => {
+    const ens = (members: { kind: string; weight: number }[], env = 'sim') => ({ venues: { kalshi: { env } }, model: { kind: 'ensemble', ensemble: { members } } }) as ConfigInput;
+    expect(check(ens([{ kind: 'sim-oracle', weight: 1 }, { kind: 'llm', weight: 1 }]), {}).errors).toEqual([
+      { path: 'ANTHROPIC_API_KEY', message: 'is required for an llm ensemble member with model.llm.provider=anthropic' },
+    ]);
+    expect(check(ens([{ kind: 'sim-oracle', weight: 1 }, { kind: 'llm', weight: 1 }]), {}, secretsWith({ anthropicApiKey: 'sk-ant-0123456789' })).ok).toBe(true);
+    expect(check(ens([{ kind: 'sim-oracle', weight: 1 }], 'demo'), {}).errors).toContainEqual(
+      { path: 'model.ensemble.members', message: 'a sim-oracle member is only valid with venues.kalshi.env=sim (env is demo)' },
+    );
+  });
   it('live on prod needs the key id', () => {
     const s = secretsWith({ kalshiPrivateKeyPem: rsaPem(), kalshiPrivateKeySource: 'env' });
     expect(check(PROD_LIVE_CFG, { live: true }, s).errors).toEqual([{ path: 'KALSHI_API_KEY_ID', message: 'is required for live trading on prod' }]);

@@ -143,3 +143,28 @@ describe('decideCycle: llm_budget_guard and the one-line reason', () => {
     expect(decideCycle(input({})).whyNoTrade).toMatch(/^2 in scope, 0 estimates, /);
   });
 });
+
+describe('config: model.ensemble and the llm limits, validated with errors naming the field', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parseConfigObject } = require('../../src/config') as typeof import('../../src/config');
+  const issues = (raw: Record<string, unknown>) => {
+    try {
+      parseConfigObject(raw);
+      return [];
+    } catch (err) {
+      return (err as { issues: { path: string; message: string }[] }).issues;
+    }
+  };
+  it.each([
+    [{ kind: 'ensemble' }, { path: 'model.ensemble.members', message: 'needs at least one member when model.kind is ensemble' }],
+    [{ kind: 'ensemble', ensemble: { members: [{ kind: 'llm', weight: 1 }], min_members: 2 } }, { path: 'model.ensemble.min_members', message: 'must be at most the number of members (1)' }],
+    [{ kind: 'ensemble', ensemble: { members: [{ kind: 'ensemble', weight: 1 }] } }, { path: 'model.ensemble.members.0.kind', message: expect.stringContaining('must be one of sim-oracle, signals-file, llm') }],
+    [{ kind: 'ensemble', ensemble: { members: [{ kind: 'llm', weight: 0 }] } }, { path: 'model.ensemble.members.0.weight', message: 'must be greater than 0' }],
+    [{ kind: 'ensemble', ensemble: { members: [{ kind: 'llm', weight: 1 }, { kind: 'llm', weight: 2 }] } }, { path: 'model.ensemble.members', message: 'must not name a kind twice' }],
+    [{ llm: { cost_limit_per_cycle: 30 } }, { path: 'model.llm.cost_limit_per_cycle', message: 'must be at most model.llm.cost_limit_per_day' }],
+    [{ llm: { cost_limit_per_day: 0 } }, { path: 'model.llm.cost_limit_per_day', message: 'must be greater than 0 (dollars)' }],
+    [{ llm: { timeout_seconds: 0 } }, { path: 'model.llm.timeout_seconds', message: 'must be at least 1' }],
+  ])('%j', (model, issue) => {
+    expect(issues({ model })).toContainEqual(issue);
+  });
+});
