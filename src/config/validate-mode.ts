@@ -61,6 +61,16 @@ export function validateForMode(ctx: RunContext, secrets: Secrets): ModeValidati
   if (members.includes('sim-oracle') && ctx.env !== 'sim') {
     errors.push({ path: 'model.ensemble.members', message: `a sim-oracle member is only valid with venues.kalshi.env=sim (env is ${ctx.env})` });
   }
+  // cross-venue on a real exchange must read the real Polymarket: a loopback host is the Polymarket simulator.
+  if ((c.model.kind === 'cross-venue' || members.includes('cross-venue')) && ctx.env !== 'sim') {
+    for (const key of ['gamma_base_url', 'clob_base_url'] as const) {
+      const host = new URL(c.model.cross_venue[key]).hostname;
+      if (['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host) || host.startsWith('127.')) {
+        const issue = { path: `model.cross_venue.${key}`, message: `is on loopback (${host}), the Polymarket simulator's address, on env ${ctx.env}: fair values for real markets must come from Polymarket` };
+        (live ? errors : warnings).push(issue);
+      }
+    }
+  }
   if (c.model.kind === 'llm' || members.includes('llm')) {
     const anthropic = c.model.llm.provider === 'anthropic';
     const key = anthropic ? secrets.anthropicApiKey : secrets.openaiApiKey;
