@@ -28,3 +28,14 @@ test('an ensemble member cross-venue is checked the same way', () => {
   const c: ConfigInput = { ...cfg('prod', LOOP), model: { kind: 'ensemble', ensemble: { members: [{ kind: 'cross-venue', weight: 1 }] }, cross_venue: { mapping_file: 'm.jsonl', ...LOOP } } };
   expect(check(c, { live: true }, KEYS()).errors.map((e) => e.path)).toEqual(['model.cross_venue.gamma_base_url', 'model.cross_venue.clob_base_url']);
 });
+
+test('the quickstart config of docs/simulator.md (ensemble of sim-oracle and cross-venue on the simulators) validates in dry-run on sim', () => {
+  const quickstart: ConfigInput = {
+    model: {
+      kind: 'ensemble',
+      ensemble: { members: [{ kind: 'sim-oracle', weight: 1 }, { kind: 'cross-venue', weight: 1 }] },
+      cross_venue: { mapping_file: 'data/sim-polymarket/mapping.jsonl', gamma_base_url: 'http://127.0.0.1:8788/gamma', clob_base_url: 'http://127.0.0.1:8788/clob' },
+    },
+  };
+  expect(check(quickstart, {})).toEqual({ ok: true, errors: [], warnings: [] });
+});
