@@ -10,6 +10,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { displayPath } from '../observability/redact';
 import { DecisionStore, StoredDecision } from '../store';
 import { decisionJson, formatDecisionTable } from './decision-table';
+import { ensembleMemberLines } from './decision-members';
 import { addLaneOptions, LaneCliOptions, laneTarget } from './lane';
 import { hasTables, withReadOnlyLaneDb } from './read-lane-db';
 
@@ -34,7 +35,12 @@ export function registerDecisionsCommand(program: Command): void {
     .action((o: LaneCliOptions & { cycle?: number; json?: boolean }) => {
       const lane = laneTarget(o);
       if (lane.note) process.stderr.write(`warning: ${lane.note}\n`);
-      const rows = withReadOnlyLaneDb(lane, (db) => (hasTables(db, 'decisions') ? readCycleDecisions(new DecisionStore(db), o.cycle) : []));
+      const { rows, members } = withReadOnlyLaneDb(lane, (db) => {
+        if (!hasTables(db, 'decisions')) return { rows: [] as StoredDecision[], members: [] as string[] };
+        const store = new DecisionStore(db);
+        const r = readCycleDecisions(store, o.cycle);
+        return { rows: r, members: r.length ? ensembleMemberLines(store.estimates({ firstRunId: r[0].firstRunId, cycle: r[0].cycle })) : [] };
+      });
       if (o.json) {
         process.stdout.write(`${JSON.stringify(rows.map(decisionJson), null, 2)}\n`);
         return;
@@ -47,7 +53,8 @@ export function registerDecisionsCommand(program: Command): void {
       process.stdout.write(
         `${lane.lane} cycle ${rows[0].cycle} (first run ${rows[0].firstRunId}, ${new Date(rows[0].atMs).toISOString()}): ` +
           `${rows.length} decision${rows.length === 1 ? '' : 's'}, ${orders} order${orders === 1 ? '' : 's'}\n` +
-          `${formatDecisionTable(rows, { cycle: true })}\n`,
+          `${formatDecisionTable(rows, { cycle: true })}\n` +
+          (members.length ? `${members.join('\n')}\n` : ''),
       );
     });
 }
