@@ -17,7 +17,6 @@ import {
   condition,
   continueAsNew,
   patched,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
   sleep,
@@ -25,7 +24,6 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { Activities } from '../activities/types';
 import {
   applyKillSwitchSignal,
   clearHalt,
@@ -61,19 +59,11 @@ import {
   TradingCycleResult,
 } from './definitions';
 
-import { ACTIVITY_POLICIES } from './activity-options';
+import { activityProxies } from './activity-proxies';
 import { cancelSteps } from './cancel-step';
 import { alertsSteps } from './alerts-step';
 
-/** One proxy per activity, each with its own timeouts and retry policy (see activity-options.ts for the reasons). */
-function activityProxies(): Acts {
-  const out: Partial<Record<keyof Activities, unknown>> = {};
-  for (const name of Object.keys(ACTIVITY_POLICIES) as (keyof Activities)[]) {
-    const { why: _why, ...options } = ACTIVITY_POLICIES[name];
-    out[name] = proxyActivities<Activities>(options)[name];
-  }
-  return out as Acts;
-}
+/** One proxy per activity, each with its own timeouts and retry policy (activity-options.ts says why). */
 const acts = activityProxies();
 
 /** Patch ids (workflow changes after release; histories recorded before them replay the old branch). */
