@@ -4,11 +4,14 @@
  * llm. Judged by the lane DB: paper orders placed from the estimates, every call in the budget ledger, spend within
  * the limits, each member's view stored beside the ensemble's.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { SimHandle } from '../src/sim';
-import { query, runDryRunLane, startSimAtEnvNow, timeSkippingWithBundle } from './helpers/dry-run';
+import { query, runDryRunLane, startSimAtEnvNow, timeSkippingWithBundle, wireMicros } from './helpers/dry-run';
 import { LlmFake, startLlmFake } from './helpers/llm-fake';
+import { tempDir } from './helpers/lane';
 
 jest.setTimeout(180_000);
 
@@ -40,14 +43,29 @@ test('llm model: a dry-run cycle on the simulator places paper orders from the L
   try {
     sim = await startSimAtEnvNow(env);
     const before = fake.requests.length;
-    const lane = await runDryRunLane(env, bundle, sim, { cycles: 2, config: { model: { kind: 'llm', llm: { ...llm, anthropic_base_url: fake.url } } } });
+    const heartbeatPath = path.join(tempDir(), 'heartbeat.json');
+    // The first call answers 500: the decide activity fails, Temporal retries it, and the retry sees the lost call's
+    // charge in the ledger before it calls again.
+    fake.script('http500');
+    const lane = await runDryRunLane(env, bundle, sim, { cycles: 2, heartbeatPath, config: { model: { kind: 'llm', llm: { ...llm, anthropic_base_url: fake.url } } } });
     const orders = query<{ ticker: string; side: string }>(lane.dbPath, "SELECT ticker, side FROM paper_orders WHERE action = 'buy'");
     expect(orders.length).toBeGreaterThan(0);
     expect(orders.every((o) => o.side === 'yes')).toBe(true); // 0.97 fair value: YES is the cheap side
-    const calls = query<CallRow>(lane.dbPath, 'SELECT * FROM llm_calls ORDER BY id');
-    expect(calls.length).toBeGreaterThan(0);
+    const calls = query<CallRow & { reserved_micros: number }>(lane.dbPath, 'SELECT * FROM llm_calls ORDER BY id');
+    expect(calls.length).toBeGreaterThan(1);
     expect(calls.length).toBe(fake.requests.length - before);
-    expect(calls.every((c) => c.status === 'settled' && c.charged_micros === 2000 * 3 + 200 * 15)).toBe(true);
+    const [lost, ...rest] = calls;
+    expect(lost).toMatchObject({ cycle: 1, status: 'lost' });
+    expect(lost.charged_micros).toBe(lost.reserved_micros);
+    expect(rest.every((c) => c.status === 'settled' && c.charged_micros === 2000 * 3 + 200 * 15)).toBe(true);
+    expect(query<{ outcome: string }>(lane.dbPath, 'SELECT outcome FROM cycles ORDER BY cycle').map((c) => c.outcome)).toEqual(['completed', 'completed']);
+    // The heartbeat shows the day's spend: the ledger's sum for the logical clock's UTC day.
+    const hb = JSON.parse(fs.readFileSync(heartbeatPath, 'utf8')) as { llm_spend: { day: string; today: string; today_calls: number } };
+    const day = calls[calls.length - 1].day;
+    const dayMicros = calls.filter((c) => c.day === day).reduce((n, c) => n + c.charged_micros, 0);
+    expect(hb.llm_spend).toMatchObject({ day, today_calls: calls.filter((c) => c.day === day).length });
+    expect(wireMicros(hb.llm_spend.today)).toBe(dayMicros);
+    expect(fs.readFileSync(heartbeatPath, 'utf8')).not.toContain(KEY);
     for (const c of new Set(calls.map((x) => x.cycle))) {
       expect(calls.filter((x) => x.cycle === c).reduce((n, x) => n + x.charged_micros, 0)).toBeLessThanOrEqual(1_000_000);
     }

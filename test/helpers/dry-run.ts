@@ -92,7 +92,7 @@ export async function runDryRunLane(
   env: TestWorkflowEnvironment,
   bundle: WorkerOptions['workflowBundle'],
   sim: SimHandle,
-  opts: { cycles: number; config?: Json; onStatus?: (s: StatusView, dbPath: string) => void },
+  opts: { cycles: number; config?: Json; onStatus?: (s: StatusView, dbPath: string) => void; heartbeatPath?: string },
 ): Promise<DryRunLane> {
   const identity = testIdentity();
   const rec = recordingFetch(sim);
@@ -104,7 +104,7 @@ export async function runDryRunLane(
     fetchImpl: rec.fetchImpl,
     rateLimiter: new RateLimiter({ tier: 'prestige' }),
   });
-  const lw = await startLaneWorker(env, bundle, identity, { trading });
+  const lw = await startLaneWorker(env, bundle, identity, { trading, ...(opts.heartbeatPath ? { heartbeatPath: opts.heartbeatPath } : {}) });
   const statuses: StatusView[] = [];
   const result = await lw.worker.runUntil(async () => {
     const h = await env.client.workflow.start(WORKFLOW_TYPE, {
