@@ -7,9 +7,10 @@
  */
 import { Command, Option } from 'commander';
 import { KALSHI_ENVS } from '../config';
+import { addTemporalTlsOptions } from './temporal-tls';
 
 export function addLaneTargetOptions(cmd: Command): Command {
-  return cmd
+  return addTemporalTlsOptions(cmd)
     .addOption(new Option('--dry-run', 'the dry-run lane (overrides trading.dry_run)'))
     .addOption(new Option('--live', 'the live lane (overrides trading.dry_run)'))
     .addOption(new Option('--env <env>', 'Kalshi environment of the lane (overrides venues.kalshi.env)').choices([...KALSHI_ENVS]))

@@ -33,8 +33,10 @@ import { cycleReport } from './cycle-report';
 import { webhookTarget } from '../observability/notifier';
 import type { KalshiCredentials } from '../venues/kalshi';
 import { readSimKey, simKeyDir } from './sim-key';
+import { addTemporalTlsOptions, temporalAuthFrom, type TemporalTlsCliOptions } from './temporal-tls';
+import type { TemporalTarget } from './temporal-client';
 
-export interface LaneCliOptions {
+export interface LaneCliOptions extends TemporalTlsCliOptions {
   config?: string;
   env?: string;
   dryRun?: boolean;
@@ -52,11 +54,12 @@ export interface LaneCliOptions {
 
 /** The lane flags: the run flags shared with `config show/verify` plus the Temporal target and --config. */
 export function addLaneOptions(cmd: Command): Command {
-  return addRunFlagOptions(cmd)
+  const c = addRunFlagOptions(cmd)
     .option('--config <path>', 'config file (default ./kalshi-autopilot.config.json)')
     .option('--non-interactive', 'never prompt (the default for every command but init)')
     .option('--temporal-address <host:port>', 'Temporal frontend (env TEMPORAL_ADDRESS, default 127.0.0.1:7233)')
     .option('--namespace <ns>', 'Temporal namespace (env TEMPORAL_NAMESPACE, default "default")');
+  return addTemporalTlsOptions(c);
 }
 
 export interface PreparedLane {
@@ -65,13 +68,15 @@ export interface PreparedLane {
   warnings: string[];
   identity: LaneIdentity;
   banner: StartupBanner;
-  temporal: { address: string; namespace: string };
+  temporal: TemporalTarget;
 }
 
-export function temporalTarget(o: Pick<LaneCliOptions, 'temporalAddress' | 'namespace'>, env = process.env) {
+export function temporalTarget(o: Pick<LaneCliOptions, 'temporalAddress' | 'namespace'> & TemporalTlsCliOptions, env = process.env): TemporalTarget {
   return {
     address: o.temporalAddress ?? env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     namespace: o.namespace ?? env.TEMPORAL_NAMESPACE ?? 'default',
+    // TLS / API key for a Temporal cluster or Cloud (src/cli/temporal-tls.ts); none for the local dev server.
+    ...temporalAuthFrom(o, env),
   };
 }
 
@@ -105,7 +110,7 @@ export interface LaneTarget {
   /** Where dbPath came from, in words (for messages). */
   dbFrom: string;
   allowLiveLegacyDb: boolean;
-  temporal: { address: string; namespace: string };
+  temporal: TemporalTarget;
   /** Set when the config could not be used and the lane was taken from the flags alone. */
   note: string | null;
 }

@@ -4,8 +4,9 @@
 import { Client, Connection } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/workflow';
 import { safeErrorMessage } from '../observability/redact';
+import { temporalConnectionOptions, type TemporalAuth } from './temporal-tls';
 
-export interface TemporalTarget {
+export interface TemporalTarget extends Partial<TemporalAuth> {
   address: string;
   namespace: string;
 }
@@ -21,7 +22,7 @@ export class TemporalUnreachableError extends Error {
 export async function connectClient(t: TemporalTarget): Promise<{ client: Client; close(): Promise<void> }> {
   let connection: Connection;
   try {
-    connection = await Connection.connect({ address: t.address, connectTimeout: '5s' });
+    connection = await Connection.connect({ ...temporalConnectionOptions(t), connectTimeout: '5s' });
   } catch (err) {
     throw new TemporalUnreachableError(t.address, err);
   }

@@ -22,6 +22,7 @@ import { WORKFLOW_TYPE } from '../workflows/definitions';
 import { laneStartMetadata } from '../workflows/start-metadata';
 import { addLaneOptions, bannerLines, cycleInputFor, LaneCliOptions, laneWorkerOptions, PreparedLane, prepareLane } from './lane';
 import { cycleReport } from './cycle-report';
+import { temporalConnectionOptions } from './temporal-tls';
 import { assertRunningConfigMatches, laneFlagsText } from './stop-command';
 import { connectClient } from './temporal-client';
 
@@ -106,7 +107,7 @@ export async function runLaneProcess(lane: PreparedLane, o: UpOptions, kind: 'up
           pm = beside.pm;
           say(`  polymarket: ${pm.gammaBaseUrl} (Gamma), ${pm.clobBaseUrl} (CLOB); mapping ${beside.mappingFile}`);
         }
-        const native = await NativeConnection.connect({ address: lane.temporal.address });
+        const native = await NativeConnection.connect(temporalConnectionOptions(lane.temporal));
         // Ends the workflow watch before the client connection closes: a long poll left running past the close makes
         // the SDK's retry timer call into a shut-down channel and crash the process after a clean Ctrl-C.
         const watch = new AbortController();
