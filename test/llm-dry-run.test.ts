@@ -69,6 +69,12 @@ test('llm model: a dry-run cycle on the simulator places paper orders from the L
     for (const c of new Set(calls.map((x) => x.cycle))) {
       expect(calls.filter((x) => x.cycle === c).reduce((n, x) => n + x.charged_micros, 0)).toBeLessThanOrEqual(1_000_000);
     }
+    // The prompt carried what the simulator's markets settle on (the scan keeps rules_primary) and the logical clock.
+    const prompt = JSON.stringify(fake.requests[fake.requests.length - 1].body.messages);
+    expect(prompt).toContain('rules_primary');
+    expect(prompt).toContain('the market resolves to Yes.');
+    const cycleStarts = query<{ started_at_ms: number }>(lane.dbPath, 'SELECT started_at_ms FROM cycles ORDER BY cycle');
+    expect(prompt).toContain(`Current time (UTC): ${new Date(cycleStarts[cycleStarts.length - 1].started_at_ms).toISOString().slice(0, 13)}`);
     const est = query<EstimateRow>(lane.dbPath, "SELECT * FROM estimates WHERE model = 'llm'");
     expect(est.length).toBeGreaterThan(0);
     expect(est.every((e) => e.probability_ppm === 970_000)).toBe(true);

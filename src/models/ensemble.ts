@@ -63,7 +63,7 @@ export class EnsembleModel implements FairValueModel {
         const r = await member.model.estimate(req);
         byMember.push({ member, estimates: new Map(r.estimates.map((e) => [e.ticker, e])) });
         views.push(...r.estimates, ...(r.views ?? []));
-        for (const s of r.skipped) skipped.push({ ...s, detail: `${member.kind}: ${s.detail}` });
+        for (const s of r.skipped) skipped.push({ ...s, detail: s.detail.startsWith(`${member.kind}:`) ? s.detail : `${member.kind}: ${s.detail}` });
         notes.push(...r.notes);
         if (r.costMicros !== undefined) cost = (cost ?? 0) + r.costMicros;
       } catch (err) {
