@@ -21,6 +21,7 @@ import { registerReadCommands } from './cli/read-commands';
 import { registerSimCommands } from './cli/sim-command';
 import { registerDecisionsCommand } from './cli/decisions-command';
 import { registerReportCommand } from './cli/report-command';
+import { registerDashboardCommand } from './cli/dashboard-command';
 import { registerResetPaperCommand } from './cli/reset-paper-command';
 import { registerPreflightCommand } from './cli/preflight-command';
 import { registerPanicCommand } from './cli/panic-command';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerLaneCommands(program);
   registerDecisionsCommand(program);
   registerReportCommand(program);
+  registerDashboardCommand(program);
   registerResetPaperCommand(program);
   registerUpCommand(program);
   registerStopCommands(program);
