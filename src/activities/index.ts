@@ -30,6 +30,7 @@ import { executePaper } from './execute';
 import { bookPaper } from './book';
 import { bookLive } from './book-live';
 import { reconcileLane } from './reconcile';
+import { orderGroupContractsLimit } from '../domain/order-group';
 import { notifyLane } from './notify';
 import type { WebhookTarget } from '../observability/notifier';
 import { cancelRestingActivity } from './cancel-resting';
@@ -87,7 +88,11 @@ export function createActivities(deps: ActivityDeps): Activities {
       guard(input);
       const t = trading();
       if (t.settings.mode !== 'live') throw ApplicationFailure.nonRetryable('reconcile runs on live lanes only (a dry-run lane has no exchange account)', 'NotLive');
-      return reconcileLane({ store, venue: t.venue, logger, crashAt: t.crashAt }, input);
+      const og = t.settings.config.execution.order_group;
+      return reconcileLane({
+        store, venue: t.venue, logger, crashAt: t.crashAt,
+        orderGroup: og.enabled ? { enabled: true, contractsLimitCentis: orderGroupContractsLimit(t.settings.fixed.maxNotionalPerCycle) } : null,
+      }, input);
     },
     async cancelResting(input) {
       guard(input);

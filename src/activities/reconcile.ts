@@ -16,6 +16,7 @@ import { lanePrefix } from '../domain/order-id';
 import { planReconciliation, walkMinTs, ReconcilePlan } from '../domain/reconcile';
 import { safeErrorMessage } from '../observability/redact';
 import type { CrashHook } from '../execution/live-order-crash';
+import { syncOrderGroup, type OrderGroupSettings } from '../execution/order-group';
 import type { CycleRef } from './types';
 
 export interface ReconcileSummary {
@@ -30,6 +31,10 @@ export interface ReconcileSummary {
   latched?: boolean;
   /** Why an incomplete run was incomplete (scrubbed). */
   reason?: string;
+  /** Halts the workflow latches (order_group_tripped_guard); absent in results recorded before order groups. */
+  latch?: { code: string; reason: string }[];
+  /** The order group's state this cycle (execution.order_group.enabled), e.g. "order group created". */
+  orderGroup?: string | null;
 }
 
 /** Which (firstRunId, cycle) reconciled completely in this process. One per worker process (see reconciledThisCycle). */
@@ -64,13 +69,15 @@ export function reconciledThisCycle(firstRunId: string, cycle: number, gate: Rec
 
 export interface ReconcileDeps {
   store: Store;
-  venue: Pick<KalshiClient, 'getUserDataTimestamp' | 'listOrders' | 'listFills' | 'getPositions' | 'listSettlements' | 'getBalance' | 'getMarket'>;
+  venue: Pick<KalshiClient, 'getUserDataTimestamp' | 'listOrders' | 'listFills' | 'getPositions' | 'listSettlements' | 'getBalance' | 'getMarket'>
+    & Partial<Pick<KalshiClient, 'getOrderGroup' | 'createOrderGroup' | 'resetOrderGroup'>>;
   logger: Logger;
   gate?: ReconciliationGate;
   /** The lane's subaccount, if any. */
   subaccount?: number;
   /** Named crash points (tests, sim only): `during_fill_booking` is hit after each fill booked, before the commit. */
-  crashAt?: CrashHook | null;
+  crashAt?: CrashHook | null;  /** The exchange-side order group (execution.order_group); absent/null or disabled = none. */
+  orderGroup?: OrderGroupSettings | null;
 }
 
 /** Read everything the plan needs; any throw means incomplete. */
@@ -153,6 +160,13 @@ export async function reconcileLane(deps: ReconcileDeps, input: Pick<CycleRef, '
   };
   store.liveLedger.applyPlan(ctx, plan, { summary: { ...summary }, afterFillBooked: () => deps.crashAt?.('during_fill_booking') });
   gate.mark(input.firstRunId, input.cycle);
+  if (deps.orderGroup?.enabled) {
+    const v = deps.venue;
+    if (!v.getOrderGroup || !v.createOrderGroup || !v.resetOrderGroup) throw new Error('reconcile: execution.order_group.enabled needs a venue with order groups');
+    const og = await syncOrderGroup({ getOrderGroup: v.getOrderGroup.bind(v), createOrderGroup: v.createOrderGroup.bind(v), resetOrderGroup: v.resetOrderGroup.bind(v) }, store, deps.orderGroup, input.nowMs, logger);
+    summary.orderGroup = og.note;
+    if (og.latch.length > 0) summary.latch = og.latch;
+  }
   if (plan.mismatch) logger.warn({ cycle: input.cycle, mismatch: plan.mismatch, consecutive: plan.consecutiveMismatches }, 'reconciliation mismatch: new entries blocked (reconciliation_mismatch_guard)');
   return summary;
 }

@@ -102,6 +102,11 @@ export const executionSchema = z.object({
   order_ttl_seconds: int().min(1, 'must be at least 1').max(86400, 'must be at most 86400').default(600),
   /** demo/prod: new orders are refused (clock_skew_guard) while the median skew against the exchange exceeds this. */
   max_clock_skew_seconds: int().min(1, 'must be at least 1').max(60, 'must be at most 60').default(5),
+  /**
+   * The exchange-side order group (docs/reconciliation.md "Order groups"): entries carry its order_group_id; its
+   * contracts limit is derived from risk.max_notional_per_cycle; a tripped group latches order_group_tripped_guard.
+   */
+  order_group: z.object({ enabled: bool().default(false) }).strict().default({}),
   /** No new entry within this many seconds of a market's close. */
   min_time_to_close_seconds: int().min(0, 'must be 0 or more').max(604800, 'must be at most 604800').default(3600),
   /**

@@ -27,6 +27,7 @@ import type { Logger } from 'pino';
 import { exitBlockReason, expireHalts, tradingBlockReason } from '../domain/control';
 import { buildOrderRequest, inputFromStoredBody, isRefusal, StoredBodyError } from '../domain/order-request';
 import { notBeforeMs, outcomeOfCreate, resolveUnknown } from '../domain/order-outcome';
+import { ORDER_GROUP_LIMIT_REACHED } from '../domain/order-group';
 import { REASON } from '../domain/reason-codes';
 import { revalidate, Revalidation } from '../domain/revalidate';
 import { isMarketInAllowedScope } from '../domain/scope';
@@ -104,6 +105,13 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
     }
   };
 
+  /** Entries go in the lane's active order group (execution.order_group.enabled); exits never. */
+  const groupOf = (intent: OrderIntent): { orderGroupId?: string } => {
+    if (intent.reduceOnly || !settings.config.execution.order_group.enabled) return {};
+    const g = store.orderGroups.current();
+    return g?.state === 'active' ? { orderGroupId: g.orderGroupId } : {};
+  };
+
   /** idempotency_conflict_guard: refuse this order, latch the lane (the workflow applies `latch`), refuse the rest. */
   const conflicted = (o: LiveOrder, e: IdempotencyConflictError) => {
     logger.error({ clientOrderId: o.clientOrderId, differences: e.differences }, 'idempotency conflict: the journal holds another order under this id');
@@ -127,6 +135,9 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
       if (mm.blocked) {
         const why = mm.latched ? 'latched after three mismatching reconciliations: an operator must review and clear it' : 'the last reconciliation disagreed with the exchange';
         return { code: REASON.reconciliation_mismatch_guard, detail: why, market: null };
+      }
+      if (settings.config.execution.order_group.enabled && store.orderGroups.current()?.state === 'tripped') {
+        return { code: REASON.order_group_tripped_guard, detail: "the lane's order group tripped on the exchange: no entry until an operator clears it", market: null };
       }
       const foreign = store.liveLedger.foreignBlocks();
       if (foreign.tickers.has(intent.ticker) || foreign.events.has(intent.eventTicker)) {
@@ -194,6 +205,13 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
     crash('after_create_sent');
     const oc = outcomeOfCreate(result, row.countCentis);
     const at = await venueNow(t);
+    if (result.outcome === 'rejected' && result.error.code === ORDER_GROUP_LIMIT_REACHED && body.orderGroupId) {
+      // The exchange's order-group backstop tripped: latch (the workflow applies it), refuse entries from the DB too.
+      const why = `order group ${body.orderGroupId} refused ${row.clientOrderId}: ${result.error.message}`;
+      store.orderGroups.markTripped(body.orderGroupId, at, why);
+      if (!out.latch.some((h) => h.code === REASON.order_group_tripped_guard)) out.latch.push({ code: REASON.order_group_tripped_guard, reason: why });
+      logger.error({ clientOrderId: row.clientOrderId, orderGroupId: body.orderGroupId }, 'order group tripped: entries refused until an operator clears order_group_tripped_guard');
+    }
     if (oc.status === 'unknown') {
       return { row: store.journal.recordOutcome(row.clientOrderId, 'unknown', { atMs: at, detail: oc.detail }), lookup: oc.lookup, filled: 0 };
     }
@@ -274,6 +292,7 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
     const req = buildOrderRequest({
       clientOrderId: id, ticker: o.intent.ticker, side: o.intent.side, action: o.intent.action, priceMicros: price, countCentis: o.intent.countCentis,
       reduceOnly: o.intent.reduceOnly, nowMs: now, orderTtlSeconds: settings.config.execution.order_ttl_seconds, closeTimeMs: m.closeTimeMs,
+      ...groupOf(o.intent),
     });
     if (isRefusal(req)) {
       report(o, null, req.code, req.detail);

@@ -26,6 +26,7 @@ import { PaperStore } from './paper-store';
 import { RiskStore } from './risk-store';
 import { JournalStore } from './journal-store';
 import { LiveLedgerStore } from './live-ledger-store';
+import { OrderGroupStore } from './order-group-store';
 import { LlmStore } from './llm-store';
 import { QualityStore } from './quality-store';
 
@@ -43,6 +44,8 @@ export { RiskStore, RiskStateCorruptError } from './risk-store';
 export type { RiskState } from './risk-store';
 export { JournalStore, IdempotencyConflictError, JournalTransitionError, TRANSITIONS, RECONCILIATION_TRANSITIONS, JOURNAL_STATUSES } from './journal-store';
 export { LiveLedgerStore } from './live-ledger-store';
+export { OrderGroupStore } from './order-group-store';
+export type { OrderGroupRow, OrderGroupState } from './order-group-store';
 export type { LiveFillRow, ReconciliationRun, ForeignExposureRow } from './live-ledger-store';
 export { LlmStore } from './llm-store';
 export { QualityStore } from './quality-store';
@@ -68,6 +71,8 @@ export interface Store {
   readonly journal: JournalStore;
   /** The live ledger and reconciliation runs (docs/reconciliation.md). */
   readonly liveLedger: LiveLedgerStore;
+  /** The live lane's exchange-side order group (docs/reconciliation.md "Order groups"). */
+  readonly orderGroups: OrderGroupStore;
   /** The LLM budget ledger and reusable LLM estimates (docs/models.md). */
   readonly llm: LlmStore;
   /** Settled outcomes, scored forecasts and the model bench (docs/scoring.md). */
@@ -96,6 +101,7 @@ export function openStore(opts: OpenDbOptions & { lock?: boolean }): Store {
       risk: new RiskStore(db),
       journal: new JournalStore(db),
       liveLedger: new LiveLedgerStore(db),
+      orderGroups: new OrderGroupStore(db),
       llm: new LlmStore(db),
       quality: new QualityStore(db),
       warnings,

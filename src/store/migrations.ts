@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { MIGRATION_6_ORDER_GROUPS } from './migration-6-order-groups';
 import { MIGRATION_7_LLM } from './migration-7-llm';
 import { MIGRATION_8_CYCLE_CONFIG } from './migration-8-cycle-config';
 import { MIGRATION_9_QUALITY } from './migration-9-quality';
@@ -347,6 +348,7 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  MIGRATION_6_ORDER_GROUPS,
   MIGRATION_7_LLM,
   MIGRATION_8_CYCLE_CONFIG,
   MIGRATION_9_QUALITY,

@@ -49,7 +49,9 @@ export async function runPipeline(ctx: PipelineContext, s: CycleSummary): Promis
   // incomplete run changes nothing and shuts the in-process gate (the live order path refuses: not_reconciled_guard).
   if (ctx.ref().lane.mode === 'live' && patched(PATCH_RECONCILE)) {
     ctx.stage('reconcile');
-    await acts.reconcile.executeWithOptions({ summary: stepSummary(cycle, 'reconcile') }, [ctx.ref()]);
+    const r = await acts.reconcile.executeWithOptions({ summary: stepSummary(cycle, 'reconcile') }, [ctx.ref()]);
+    // A tripped order group latches order_group_tripped_guard; results recorded before the field lack it.
+    for (const h of r.latch ?? []) ctx.setControl(latchHalt(ctx.control(), h.code, h.reason, ctx.now(), null));
     await ctx.afterReconcile?.(s);
   }
   ctx.stage('scan');
