@@ -54,6 +54,8 @@ export interface DailyReportOptions extends LaneCliOptions {
   to?: string;
   json?: boolean;
   csv?: boolean;
+  /** Set the burn-in (the dry-run lane of the same config) beside this lane. */
+  compareBurnIn?: boolean;
 }
 
 /** The daily report's text (table, CSV or JSON) for a lane. */
@@ -66,7 +68,30 @@ export function dailyReport(o: DailyReportOptions, deps: { env?: NodeJS.ProcessE
   if (!fs.existsSync(lane.ctx.dbPath)) throw new Error(`no lane DB at ${lane.ctx.dbPath}: nothing to report for ${lane.ctx.lane}`);
   const facts = readReportFacts({ dbPath: lane.ctx.dbPath, lane: lane.ctx.lane, mode: lane.ctx.mode, bankrollMicros: lane.ctx.bankrollMicros });
   const days = buildReport(facts, { from, to });
+  if (o.compareBurnIn) return compareBurnIn(o, lane, days, { from, to }, deps);
   if (o.json) return `${JSON.stringify({ lane: lane.ctx.lane, mode: lane.ctx.mode, from, to, days: days.map(dayJson), total: dayJson(totalOf(days)), notes: facts.notes })}\n`;
   if (o.csv) return reportCsv(days);
   return `${lane.ctx.lane} (${lane.ctx.mode})${from || to ? ` ${from ?? '…'} – ${to ?? '…'}` : ''}\n${reportTable(days)}${facts.notes.map((n) => `note: ${n}\n`).join('')}`;
+}
+
+/**
+ * `--compare-burn-in`: what the burn-in (the dry-run lane of this config, `start --dry-run --config <the live config>`)
+ * did beside what this (live) lane did, day by day and in total, over the same range.
+ */
+function compareBurnIn(
+  o: DailyReportOptions, lane: ReturnType<typeof prepareLane>, days: ReportDay[], range: { from: string | null; to: string | null },
+  deps: { env?: NodeJS.ProcessEnv; cwd?: string },
+): string {
+  if (lane.ctx.mode !== 'live') throw new UsageError('--compare-burn-in compares a live lane with its burn-in: add --live');
+  const dry = prepareLane({ ...o, live: false, dryRun: true, db: undefined }, { validate: false, env: deps.env, cwd: deps.cwd });
+  if (!fs.existsSync(dry.ctx.dbPath)) throw new Error(`no burn-in: no dry-run lane DB at ${dry.ctx.dbPath}`);
+  const burn = buildReport(readReportFacts({ dbPath: dry.ctx.dbPath, lane: dry.ctx.lane, mode: 'dry-run', bankrollMicros: dry.ctx.bankrollMicros }), range);
+  if (o.json) {
+    return `${JSON.stringify({ lane: lane.ctx.lane, burn_in_lane: dry.ctx.lane, from: range.from, to: range.to,
+      live: { days: days.map(dayJson), total: dayJson(totalOf(days)) }, burn_in: { days: burn.map(dayJson), total: dayJson(totalOf(burn)) } })}\n`;
+  }
+  const label = (prefix: string, ds: ReportDay[]) => [...ds, totalOf(ds)].map((d) => ({ ...d, day: `${prefix} ${d.day}` }));
+  const rows = [...label('live', days), ...label('burn-in', burn)];
+  if (o.csv) return reportCsv(rows);
+  return `${lane.ctx.lane} (live) beside its burn-in ${dry.ctx.lane}\n${reportTable(rows).split('\n').filter((l) => !/^total /.test(l)).join('\n')}`;
 }

@@ -31,6 +31,7 @@ interface ReportOptions extends LaneCliOptions {
   series?: string;
   from?: string;
   to?: string;
+  compareBurnIn?: boolean;
 }
 
 export function registerReportCommand(program: Command): void {
@@ -43,6 +44,7 @@ export function registerReportCommand(program: Command): void {
     .option('--series <S>', 'only this series')
     .option('--from <day>', 'daily report: first UTC day (YYYY-MM-DD), inclusive')
     .option('--to <day>', 'daily report: last UTC day (YYYY-MM-DD), inclusive')
+    .option('--compare-burn-in', 'daily report of a live lane beside its burn-in (the dry-run lane of the same config)')
     .action((o: ReportOptions) => {
       // Without --quality: the daily review (P&L by day, fills, fill rate, slippage, edge, skips, LLM spend; issue 11).
       if (!o.quality) return void process.stdout.write(dailyReport(o));

@@ -6,6 +6,8 @@ import { dailyReport } from '../../src/cli/daily-report';
 import { buildReport, totalOf } from '../../src/domain/report';
 import { populateLane, T0 } from './paper-lane-fixture';
 import { tempDir } from '../helpers/lane';
+import path from 'node:path';
+import { openStore } from '../../src/store';
 
 describe('report: the daily review', () => {
   it('P&L by day, fills, fill rate, slippage, edge predicted vs captured, skips by guard, LLM spend — from the lane DB', () => {
@@ -24,6 +26,19 @@ describe('report: the daily review', () => {
     expect(text).toMatch(/\ntotal +1\.85 +0\.12 +1\.73 +3 +3\/5 +60\.0%/);
     // Outside the range: no day.
     expect(JSON.parse(dailyReport({ env: 'sim', dryRun: true, json: true, from: '2025-06-02' }, { cwd, env: {} })).days).toEqual([]);
+  });
+
+  it('--compare-burn-in sets the burn-in (the dry-run lane of the same config) beside the live lane', () => {
+    const cwd = tempDir('kap-report-');
+    populateLane(cwd);
+    openStore({ path: path.join(cwd, 'data', 'kalshi-autopilot-sim-live.sqlite'), mode: 'live', env: 'sim' }).close();
+    const j = JSON.parse(dailyReport({ env: 'sim', live: true, json: true, compareBurnIn: true }, { cwd, env: {} }));
+    expect(j).toMatchObject({ lane: 'kalshi-autopilot-sim-live', burn_in_lane: 'kalshi-autopilot-sim-dry-run', live: { days: [] } });
+    expect(j.burn_in.total).toMatchObject({ net: '1.73', fills: 3, edge_predicted: '1.712340' });
+    const text = dailyReport({ env: 'sim', live: true, compareBurnIn: true }, { cwd, env: {} });
+    expect(text).toMatch(/\nlive total +0\.00/);
+    expect(text).toMatch(/\nburn-in 2025-06-01 +1\.85 +0\.12 +1\.73/);
+    expect(() => dailyReport({ env: 'sim', dryRun: true, compareBurnIn: true }, { cwd, env: {} })).toThrow('add --live');
   });
 
   it('bad flags name themselves', () => {
