@@ -82,6 +82,8 @@ export interface LastCycleStatus {
   skipped: Record<string, number>;
   bestEdge: string | null;
   failedStage: string | null;
+  /** Live lanes: the cycle's cancels of resting orders (present only when the cycle ran the cancel step). */
+  cancels?: { requested: number; canceled: number; gone: number; retry: number; failed: number };
 }
 
 export interface StatusExtras {
@@ -166,7 +168,16 @@ function lastCycleOf(r: { cycle: number; firstRunId: string; outcome: string; fi
     whyNoTrade: orders === 0 || orders === null ? text(s.whyNoTrade) : null,
     scanned: num(s.scanned), inScope: num(s.inScope), estimates: num(s.estimates), opportunities: num(s.opportunities), orders, fills: num(s.fills),
     skipped, bestEdge: text(s.bestEdge), failedStage: text(s.failedStage),
+    ...cancelsOf(s.cancels),
   };
+}
+
+function cancelsOf(v: unknown): Pick<LastCycleStatus, 'cancels'> {
+  if (!v || typeof v !== 'object') return {};
+  const c = v as Record<string, unknown>;
+  const k = ['requested', 'canceled', 'gone', 'retry', 'failed'] as const;
+  if (!k.every((x) => num(c[x]) !== null)) return {};
+  return { cancels: { requested: c.requested as number, canceled: c.canceled as number, gone: c.gone as number, retry: c.retry as number, failed: c.failed as number } };
 }
 
 /** The ledger and the last finished cycle of a lane whose DB exists and is its own. Never throws: errors are reported. */
@@ -220,7 +231,8 @@ export function statusExtraLines(x: StatusExtras, dbPath: string): string[] {
     const n = (v: number | null) => (v === null ? '?' : String(v));
     lines.push(
       `  last finished cycle #${c.cycle} ${c.outcome} at ${c.finishedAt}: scanned ${n(c.scanned)}, in scope ${n(c.inScope)}, estimates ${n(c.estimates)}, ` +
-        `opportunities ${n(c.opportunities)}, orders ${n(c.orders)}, fills ${n(c.fills)}`,
+        `opportunities ${n(c.opportunities)}, orders ${n(c.orders)}, fills ${n(c.fills)}` +
+        (c.cancels ? `, cancels ${c.cancels.canceled} canceled / ${c.cancels.gone} gone / ${c.cancels.retry} cancel_retry / ${c.cancels.failed} failed` : ''),
     );
     if (c.placedNothing === true) lines.push(`    placed nothing: ${c.whyNoTrade ?? (c.failedStage ? `failed at ${c.failedStage}` : `outcome ${c.outcome}`)}`);
   }
