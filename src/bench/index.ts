@@ -46,6 +46,7 @@ export interface BenchReport {
   P2: P2Result;
   P3: P3Result;
   P4: WeekBench extends infer W ? (W extends { P4: infer P } ? P : never) | { ratio: null; hint: string; path: string } : never;
+  /** null when the week-run result file holds no RSS figures. */
   P5: object | null;
   micro: MicroRow[];
   machine: string;
@@ -76,7 +77,7 @@ export function table(r: BenchReport): string {
     const p4 = r.P4 as Extract<BenchReport['P4'], { wall_seconds: number }>;
     rows.push(['P4', `week run (${p4.days} days), history events per run`, String(p4.history_events_per_run_max), `< ${GOALS.P4_EVENTS}`, `${p4.runs} runs, wall ${p4.wall_seconds.toFixed(0)} s`]);
     rows.push(['P4 overhead', 'wall ÷ summed activity durations', x(p4.overhead_ratio), '-', p4.source]);
-    const p5 = r.P5 as { rss_growth: number; rss_start_bytes: number; rss_end_bytes: number } | null;
+    const p5 = r.P5 as { rss_growth: number; rss_start_bytes: number; rss_end_bytes: number } | null; // the week ran: P5 is figures or null
     rows.push(['P5', 'worker RSS growth over the week', p5 ? `${(p5.rss_growth * 100).toFixed(1)} %` : '-', `< ${GOALS.P5_GROWTH * 100} %`,
       p5 ? `${(p5.rss_start_bytes / 2 ** 20).toFixed(0)} → ${(p5.rss_end_bytes / 2 ** 20).toFixed(0)} MiB` : 'no RSS in the result file']);
   }
@@ -98,7 +99,7 @@ export async function runBench(flags: Flags, progress: (s: string) => void): Pro
   return {
     P1, P2, P3,
     P4: 'hint' in week ? { ratio: null, hint: week.hint, path: week.path } : week.P4,
-    P5: 'hint' in week ? null : week.P5,
+    P5: 'hint' in week ? { ratio: null, hint: week.hint, path: week.path } : week.P5,
     micro, machine: machine(), quick: flags.quick,
   };
 }
