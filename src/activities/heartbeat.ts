@@ -10,3 +10,12 @@ export function progress(details: unknown): void {
   }
   ctx.heartbeat(details);
 }
+
+/** The running activity's cancellation signal (a timed-out or cancelled attempt aborts its in-flight calls); undefined elsewhere. */
+export function cancellationSignal(): AbortSignal | undefined {
+  try {
+    return Context.current().cancellationSignal;
+  } catch {
+    return undefined; // called outside an activity (unit tests)
+  }
+}

@@ -239,3 +239,13 @@ test('createModel: llm needs the provider key (named), takes base URLs from conf
   expect(r.estimates).toHaveLength(1);
   expect(fake.requests[0].headers.authorization).toBe(`Bearer ${KEY}`);
 });
+
+test('an aborted call (the decide activity cancelled) is classified aborted and charged at its reservation', async () => {
+  fake.script('hang');
+  const p = new AnthropicProvider({ apiKey: KEY, model: 'claude-test', baseUrl: fake.url });
+  const ac = new AbortController();
+  const call = p.call({ system: 's', user: 'u', maxTokens: 10, temperature: 0, timeoutMs: 10_000, signal: ac.signal });
+  while (fake.requests.length === 0) await new Promise((r) => setImmediate(r));
+  ac.abort();
+  await expect(call).rejects.toMatchObject({ name: 'LlmCallError', outcome: 'aborted', charge: 'reservation' });
+});

@@ -18,7 +18,7 @@ import { estimateInputTokens, usageCost, worstCaseCost } from '../../domain/llm-
 import { formatDollarsExact } from '../../domain/fixed';
 import type { Estimate, MarketSnapshot } from '../../domain/trading-types';
 import { scrub } from '../../observability/redact';
-import { progress } from '../../activities/heartbeat';
+import { cancellationSignal, progress } from '../../activities/heartbeat';
 import { EstimateRequest, EstimateResult, EstimateSkip, FairValueModel, LlmLedgerPort, ModelError, oneLine } from '../types';
 import { buildUserPrompt, LLM_SYSTEM_PROMPT, referencePriceMicros, termsHash } from './prompt';
 import { LlmCallError, LlmProvider } from './providers';
@@ -156,7 +156,8 @@ export class LlmModel implements FairValueModel {
     beat();
     const timer = setInterval(beat, 20_000);
     try {
-      reply = await p.call({ system: LLM_SYSTEM_PROMPT, user, maxTokens: this.opts.maxTokens, temperature: this.opts.temperature, timeoutMs: this.opts.timeoutMs });
+      const signal = cancellationSignal();
+      reply = await p.call({ system: LLM_SYSTEM_PROMPT, user, maxTokens: this.opts.maxTokens, temperature: this.opts.temperature, timeoutMs: this.opts.timeoutMs, ...(signal ? { signal } : {}) });
     } catch (err) {
       const e = err instanceof LlmCallError ? err : new LlmCallError('malformed_response', 'reservation', scrub(String((err as Error)?.message ?? err)));
       const detail = oneLine(scrub(e.message), 300);

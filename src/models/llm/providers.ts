@@ -22,6 +22,8 @@ export interface LlmRequest {
   maxTokens: number;
   temperature: number;
   timeoutMs: number;
+  /** Aborts the call (the decide activity's cancellation): the reservation stays charged. */
+  signal?: AbortSignal;
 }
 
 export interface LlmReply {
@@ -31,7 +33,7 @@ export interface LlmReply {
   usage: LlmUsage | null;
 }
 
-export type LlmCallOutcome = 'rate_limited' | 'http_4xx' | 'http_5xx' | 'timeout' | 'connection' | 'malformed_response';
+export type LlmCallOutcome = 'rate_limited' | 'http_4xx' | 'http_5xx' | 'timeout' | 'connection' | 'aborted' | 'malformed_response';
 
 export class LlmCallError extends Error {
   constructor(readonly outcome: LlmCallOutcome, readonly charge: 'none' | 'reservation', message: string, readonly status: number | null = null) {
@@ -62,6 +64,7 @@ export function classifyError(err: unknown, who: string): LlmCallError {
   const e = err as { name?: string; status?: unknown; message?: string };
   const msg = oneLine(safeErrorMessage(err), 200);
   const name = e?.constructor?.name ?? e?.name ?? '';
+  if (/UserAbortError$/.test(name)) return new LlmCallError('aborted', 'reservation', `${who}: aborted (the activity was cancelled)`);
   if (/TimeoutError$/.test(name)) return new LlmCallError('timeout', 'reservation', `${who}: timed out (${msg})`);
   if (/ConnectionError$/.test(name)) return new LlmCallError('connection', 'reservation', `${who}: connection lost (${msg})`);
   const status = typeof e?.status === 'number' ? e.status : null;
@@ -94,7 +97,7 @@ export class AnthropicProvider implements LlmProvider {
         messages: [{ role: 'user', content: req.user }],
         tools: [{ name: REPLY_TOOL_NAME, description: 'Submit one estimate per market asked.', input_schema: REPLY_JSON_SCHEMA as unknown as Anthropic.Tool.InputSchema }],
         tool_choice: { type: 'tool', name: REPLY_TOOL_NAME },
-      }, { timeout: req.timeoutMs, maxRetries: 0 });
+      }, { timeout: req.timeoutMs, maxRetries: 0, ...(req.signal ? { signal: req.signal } : {}) });
     } catch (err) {
       throw classifyError(err, 'anthropic');
     }
@@ -135,7 +138,7 @@ export class OpenAIProvider implements LlmProvider {
         temperature: req.temperature,
         messages: [{ role: 'system', content: req.system }, { role: 'user', content: req.user }],
         response_format: { type: 'json_schema', json_schema: { name: 'estimates', strict: true, schema: REPLY_JSON_SCHEMA as unknown as Record<string, unknown> } },
-      }, { timeout: req.timeoutMs, maxRetries: 0 });
+      }, { timeout: req.timeoutMs, maxRetries: 0, ...(req.signal ? { signal: req.signal } : {}) });
     } catch (err) {
       throw classifyError(err, 'openai');
     }
