@@ -122,7 +122,7 @@ export async function runPreflight(o: LaneCliOptions, deps: PreflightDeps = {}):
 
   await guard('clock skew', async () => {
     if (!reachable) await client.getExchangeStatus();
-    const v = judgeClockSkew(client.clockSkewMs(), config.go_live.max_clock_skew_seconds);
+    const v = judgeClockSkew(client.clockSkewMs(), config.execution.max_clock_skew_seconds);
     row('clock skew', v.ok, v.detail);
   });
 

@@ -175,8 +175,6 @@ export const alertsSchema = z.object({
 export const goLiveSchema = z.object({
   /** Hours of dry-run burn-in with the live config that `preflight` requires; 0 disables the check. */
   min_burn_in_hours: num().min(0, 'must be 0 or more').max(8760, 'must be at most 8760').default(24),
-  /** The most clock skew against the exchange that `preflight` accepts. */
-  max_clock_skew_seconds: num().min(0, 'must be 0 or more').max(60, 'must be at most 60').default(5),
 }).strict();
 
 /** Forecast scoring and the model bench (docs/scoring.md). */

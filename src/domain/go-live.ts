@@ -13,7 +13,7 @@ export interface Verdict {
 export function judgeClockSkew(skewMs: number | null, maxSeconds: number): Verdict {
   if (skewMs === null) return { ok: false, detail: 'unknown: no answer from the exchange carried a Date header' };
   const ok = Math.abs(skewMs) <= maxSeconds * 1000;
-  return { ok, detail: `${skewMs} ms (tolerance ±${maxSeconds} s, go_live.max_clock_skew_seconds)${ok ? '' : ': fix this host\'s clock (NTP)'}` };
+  return { ok, detail: `${skewMs} ms (tolerance ±${maxSeconds} s, execution.max_clock_skew_seconds)${ok ? '' : ': fix this host\'s clock (NTP)'}` };
 }
 
 export interface Window {
