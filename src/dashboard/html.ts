@@ -31,7 +31,7 @@ export function renderPage(d: DashboardData): string {
   const eq: XY[] = d.curve.flatMap((p) => (dollars(p.equity) === null ? [] : [{ x: p.atMs, y: dollars(p.equity)! }]));
   const dd: XY[] = d.curve.flatMap((p) => (p.drawdownMicros === null ? [] : [{ x: p.atMs, y: -p.drawdownMicros / 1e6 }]));
   const ex: XY[] = d.curve.flatMap((p) => (dollars(p.exposure) === null ? [] : [{ x: p.atMs, y: dollars(p.exposure)! }]));
-  const usd = (y: number) => `$${y.toFixed(2)}`;
+  const usd = (y: number) => `${y < 0 ? '-' : ''}$${Math.abs(y).toFixed(2)}`;
   const whole = d.scores.find((r) => r.by === 'all' && r.key === '*') ?? null;
   const rel = (cal: NonNullable<typeof whole>['calibration']) => cal.flatMap((c) => (c.n > 0 && c.meanForecast !== null && c.observedRate !== null ? [{ forecast: c.meanForecast, observed: c.observedRate, n: c.n }] : []));
   const c = d.control;
