@@ -86,6 +86,9 @@ test('openai (and compatible endpoints): strict json_schema response_format, Bea
   expect(req.path).toBe('/v1/chat/completions');
   expect(req.headers.authorization).toBe(`Bearer ${KEY}`);
   expect(req.body.temperature).toBe(0.3);
+  expect(req.body.max_tokens).toBe(1000); // a compatible server gets max_tokens; api.openai.com max_completion_tokens
+  expect(new OpenAIProvider({ apiKey: KEY, model: 'm', baseUrl: 'https://api.openai.com/v1' }).tokenParam).toBe('max_completion_tokens');
+  expect(new OpenAIProvider({ apiKey: KEY, model: 'm', baseUrl: null }).tokenParam).toBe('max_completion_tokens');
   expect((req.body.response_format as { type: string }).type).toBe('json_schema');
   expect(store.llm.calls()[0]).toMatchObject({ provider: 'openai', status: 'settled', chargedMicros: 4500 });
 });

@@ -121,9 +121,15 @@ export class OpenAIProvider implements LlmProvider {
   readonly provider = 'openai' as const;
   readonly model: string;
   private readonly client: OpenAI;
+  /**
+   * OpenAI's own API takes `max_completion_tokens` (its newer models refuse `max_tokens`); compatible servers (vLLM,
+   * Ollama, gateways) are sent the long-standing `max_tokens`.
+   */
+  readonly tokenParam: 'max_tokens' | 'max_completion_tokens';
 
   constructor(opts: ProviderOptions) {
     this.model = opts.model;
+    this.tokenParam = opts.baseUrl === null || /^https:\/\/api\.openai\.com(\/|$)/i.test(opts.baseUrl) ? 'max_completion_tokens' : 'max_tokens';
     this.client = new OpenAI({
       apiKey: opts.apiKey, maxRetries: 0, ...(opts.baseUrl ? { baseURL: opts.baseUrl } : {}), ...(opts.fetchImpl ? { fetch: opts.fetchImpl } : {}),
     });
@@ -134,7 +140,7 @@ export class OpenAIProvider implements LlmProvider {
     try {
       r = await this.client.chat.completions.create({
         model: this.model,
-        max_tokens: req.maxTokens,
+        [this.tokenParam]: req.maxTokens,
         temperature: req.temperature,
         messages: [{ role: 'system', content: req.system }, { role: 'user', content: req.user }],
         response_format: { type: 'json_schema', json_schema: { name: 'estimates', strict: true, schema: REPLY_JSON_SCHEMA as unknown as Record<string, unknown> } },
