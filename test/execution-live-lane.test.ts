@@ -6,7 +6,8 @@
  * The live order path's not_reconciled_guard gate is the worker process's (buildTradingDeps' default on a live lane):
  * orders go only because the workflow's `reconcile` ran first and completed in this process.
  * An idempotency conflict (a journal row holding another order under an intent's client_order_id) latches the lane
- * through the execute outcome's `latch`: the simulator receives no order, in that cycle or the next.
+ * through the execute outcome's `latch`: the simulator receives no order, in that cycle or the next. A latch in the
+ * reconcile result (a tripped order group) is latched before the cycle's orders.
  */
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -151,5 +152,54 @@ test('a planted journal row under an intent\'s client_order_id latches idempoten
     expect(sim2.listOrders().filter((o) => o.key_id === bot.keyId)).toEqual([]);
   } finally {
     await sim2.close();
+  }
+}, 180_000);
+
+test('a latch in the reconcile result (a tripped order group) is latched by the workflow before any order: the simulator receives none', async () => {
+  const { bot } = liveKeys();
+  const sim3 = await freshSim(env, { keys: [bot], startingBalanceMicros: 1_000_000_000_000 });
+  const ctx = simRunContext({ trading: { dry_run: false, allowed_series_tickers: ['SIMHIGHTEMP', 'SIMGDP'] } });
+  const t = buildTradingDeps(ctx, {
+    logger: silentLogger(), simBaseUrl: sim3.baseUrl, rateLimiter: new RateLimiter({ tier: 'prestige' }),
+    venueClock: { advanceTo: async (ms: number) => sim3.advanceTo(ms) },
+    credentials: { keyId: bot.keyId, privateKeyPem: bot.privateKeyPem },
+    processEnv: {},
+  });
+  const dbPath = path.join(tempDir('kap-live-group-'), 'live.sqlite');
+  let executes = 0;
+  const wrap = (a: Activities): Activities => ({
+    ...a,
+    async reconcile(input) {
+      const r = await a.reconcile(input);
+      return { ...r, latch: [{ code: 'order_group_tripped_guard', reason: 'test: the exchange refused an entry of the group' }] };
+    },
+    async execute(input) {
+      executes += 1;
+      return a.execute(input);
+    },
+  });
+  const id = testIdentity({ mode: 'live' });
+  try {
+    const lw = await startLaneWorker(env, bundle, id, { trading: t, wrapActivities: wrap, dbPath });
+    await lw.worker.runUntil(async () => {
+      const h = await startLane(env, cycleInput(id, { cycleIntervalSeconds: 3600, maxCycles: 1 }));
+      try {
+        await untilClosed(env, h);
+      } finally {
+        await terminateQuietly(h);
+      }
+    });
+    const cycles = cycleRows(dbPath);
+    expect(cycles.map((c) => c.outcome)).toEqual(['skipped:order_group_tripped_guard']);
+    expect(executes).toBe(0); // every intent was an entry, blocked by the fresh latch before execute
+    const store = openStore({ path: dbPath, mode: 'live', env: 'sim' });
+    try {
+      expect(store.control.read()!.latchedHalts.map((h) => h.code)).toEqual(['order_group_tripped_guard']);
+    } finally {
+      store.close();
+    }
+    expect(sim3.listOrders().filter((o) => o.key_id === bot.keyId)).toEqual([]);
+  } finally {
+    await sim3.close();
   }
 }, 180_000);
