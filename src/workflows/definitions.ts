@@ -162,5 +162,7 @@ export const stopSignal = defineSignal<[{ reason?: string; cancelResting?: boole
 export const NON_RETRYABLE = [
   'LaneMismatchError', 'DbModeError', 'DbLockError', 'ConfigError',
   'VenueNotConfigured', 'LiveExecutionNotImplemented', 'ScopeRequired', 'RiskStateCorruptError', 'ModelConfigError',
+  // The LLM refused the request for good (400/401/403/404/422: the key, the model name): a retry cannot help.
+  'LlmRequestRefusedError',
 ] as const;
 export const DEFAULT_CYCLES_PER_RUN = 100;

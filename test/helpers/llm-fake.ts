@@ -8,7 +8,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type LlmFault = 'ok' | 'invalid_json' | 'invalid_probability' | 'missing_market' | 'http429' | 'http500' | 'hang' | 'drop' | 'malformed_body' | 'no_usage';
+export type LlmFault = 'ok' | 'invalid_json' | 'invalid_probability' | 'missing_market' | 'http401' | 'http429' | 'http500' | 'hang' | 'drop' | 'malformed_body' | 'no_usage';
 
 export interface LlmFakeRequest {
   path: string;
@@ -62,6 +62,11 @@ export async function startLlmFake(opts: LlmFakeOptions = {}): Promise<LlmFake> 
       if (fault === 'http429') {
         res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' })
           .end(JSON.stringify(anthropic ? { type: 'error', error: { type: 'rate_limit_error', message: 'rate limited' } } : { error: { message: 'rate limited', type: 'rate_limit_exceeded' } }));
+        return;
+      }
+      if (fault === 'http401') {
+        res.writeHead(401, { 'content-type': 'application/json' })
+          .end(JSON.stringify(anthropic ? { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } } : { error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } }));
         return;
       }
       if (fault === 'http500') {

@@ -8,7 +8,8 @@ import { createLogger } from '../../src/observability/logger';
 import { silentLogger } from '../../src/observability/logger';
 import type { MarketSnapshot } from '../../src/domain/trading-types';
 import { createModel, LlmModel, LlmProviderError, ModelConfigError } from '../../src/models';
-import { AnthropicProvider, OpenAIProvider } from '../../src/models/llm';
+import { AnthropicProvider, LlmRequestRefusedError, OpenAIProvider } from '../../src/models/llm';
+import { NON_RETRYABLE } from '../../src/workflows/definitions';
 import { openStore, Store } from '../../src/store';
 import { tempDir } from '../helpers/lane';
 import { LlmFake, startLlmFake } from '../helpers/llm-fake';
@@ -127,6 +128,13 @@ test.each([
   expect(c.chargedMicros).toBe(atReservation ? c.reservedMicros : 0);
 });
 
+test('a 401 (bad key) is refused for good: charged 0 and not retried by the activity (LlmRequestRefusedError is non-retryable)', async () => {
+  fake.script('http401');
+  await expect(ask(model(), [market('KX-A')])).rejects.toBeInstanceOf(LlmRequestRefusedError);
+  expect(store.llm.calls()[0]).toMatchObject({ status: 'refused', outcome: 'http_4xx', chargedMicros: 0 });
+  expect(NON_RETRYABLE).toContain('LlmRequestRefusedError');
+});
+
 test('a timeout (the response never arrives) stays charged at its reservation', async () => {
   fake.script('hang');
   await expect(ask(model({ timeoutMs: 300 }), [market('KX-A')])).rejects.toMatchObject({ outcome: 'timeout' });
@@ -220,13 +228,13 @@ test('no key in any output: logs (every fault), ledger rows, errors and notes', 
   const m = model({ logger, timeoutMs: 200, ttlMs: 0 });
   const outputs: string[] = [];
   let cycle = 0;
-  for (const f of ['ok', 'invalid_json', 'http429', 'http500', 'drop', 'hang', 'malformed_body'] as const) {
+  for (const f of ['ok', 'invalid_json', 'http401', 'http429', 'http500', 'drop', 'hang', 'malformed_body'] as const) {
     fake.script(f, f);
     cycle += 1;
     try { outputs.push(JSON.stringify(await ask(m, [market('KX-A')], cycle))); } catch (err) { outputs.push(String(err), JSON.stringify(err), (err as Error).stack ?? ''); }
   }
   outputs.push(JSON.stringify(store.llm.calls()), JSON.stringify(store.db.prepare('SELECT * FROM llm_calls').all()));
-  expect(fake.requests.length).toBeGreaterThanOrEqual(7);
+  expect(fake.requests.length).toBeGreaterThanOrEqual(8);
   expect(lines.length).toBeGreaterThan(5);
   for (const text of [...lines, ...outputs]) expect(text).not.toContain(KEY);
 });

@@ -10,7 +10,7 @@ import { ModelConfigError } from '../types';
 import { LLM_MODEL, LlmModel } from './llm-model';
 import { AnthropicProvider, LlmProvider, OpenAIProvider } from './providers';
 
-export { LlmModel, LlmProviderError, LLM_MODEL } from './llm-model';
+export { LlmModel, LlmProviderError, LlmRequestRefusedError, LLM_MODEL } from './llm-model';
 export type { LlmModelOptions } from './llm-model';
 export { AnthropicProvider, OpenAIProvider, LlmCallError, classifyError } from './providers';
 export type { LlmProvider, LlmRequest, LlmReply, LlmCallOutcome } from './providers';

@@ -21,7 +21,7 @@ import { scrub } from '../../observability/redact';
 import { cancellationSignal, progress } from '../../activities/heartbeat';
 import { EstimateRequest, EstimateResult, EstimateSkip, FairValueModel, LlmLedgerPort, ModelError, oneLine } from '../types';
 import { buildUserPrompt, LLM_SYSTEM_PROMPT, referencePriceMicros, termsHash } from './prompt';
-import { LlmCallError, LlmProvider } from './providers';
+import { LlmCallError, LlmProvider, REFUSED_FOR_GOOD } from './providers';
 import { parseReply, REPLY_JSON_SCHEMA, ReplyEstimate } from './reply';
 
 export const LLM_MODEL = 'llm';
@@ -30,6 +30,14 @@ export class LlmProviderError extends ModelError {
   constructor(readonly outcome: string, message: string) {
     super(LLM_MODEL, message);
     this.name = 'LlmProviderError';
+  }
+}
+
+/** A 400/401/403/404/422: the key, the model name or the request is wrong; retrying cannot help (non-retryable). */
+export class LlmRequestRefusedError extends ModelError {
+  constructor(readonly status: number, message: string) {
+    super(LLM_MODEL, message);
+    this.name = 'LlmRequestRefusedError';
   }
 }
 
@@ -164,6 +172,7 @@ export class LlmModel implements FairValueModel {
       if (e.charge === 'none') ledger.refused(res.id, e.outcome, detail, nowMs);
       else ledger.lost(res.id, e.outcome, detail, nowMs);
       this.opts.logger.warn({ model: this.name, cycle: ref.cycle, outcome: e.outcome, charged: e.charge }, `llm: call failed: ${detail}`);
+      if (e.status !== null && REFUSED_FOR_GOOD.includes(e.status)) throw new LlmRequestRefusedError(e.status, `llm: ${detail}`);
       throw new LlmProviderError(e.outcome, `llm: ${detail}`);
     } finally {
       clearInterval(timer);

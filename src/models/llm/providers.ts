@@ -42,6 +42,9 @@ export class LlmCallError extends Error {
   }
 }
 
+/** 4xx answers a retry cannot change (a bad key, an unknown model, a malformed request): not retried. */
+export const REFUSED_FOR_GOOD: readonly number[] = [400, 401, 403, 404, 422];
+
 export interface LlmProvider {
   readonly provider: 'anthropic' | 'openai';
   readonly model: string;
@@ -70,6 +73,7 @@ export function classifyError(err: unknown, who: string): LlmCallError {
   const status = typeof e?.status === 'number' ? e.status : null;
   if (status === 429) return new LlmCallError('rate_limited', 'none', `${who}: 429 rate limited (${msg})`, status);
   if (status !== null && status >= 400 && status < 500) return new LlmCallError('http_4xx', 'none', `${who}: HTTP ${status} (${msg})`, status);
+  // (a 400/401/403/404/422 is the request or the key, not the moment: see REFUSED_FOR_GOOD)
   if (status !== null && status >= 500) return new LlmCallError('http_5xx', 'reservation', `${who}: HTTP ${status} (${msg})`, status);
   return new LlmCallError('malformed_response', 'reservation', `${who}: ${msg}`);
 }
