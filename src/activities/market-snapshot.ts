@@ -10,8 +10,8 @@ const ONE = 1_000_000;
 
 export function toSnapshot(
   m: KalshiMarket,
-  event: Pick<KalshiEvent, 'seriesTicker' | 'feeMultiplierOverridePpm' | 'feeTypeOverride'> & Partial<Pick<KalshiEvent, 'title' | 'subTitle'>> | null,
-  series: Pick<KalshiSeries, 'feeType' | 'feeMultiplierPpm'> & Partial<Pick<KalshiSeries, 'settlementSources'>> | null,
+  event: Pick<KalshiEvent, 'seriesTicker' | 'feeMultiplierOverridePpm' | 'feeTypeOverride'> & Partial<Pick<KalshiEvent, 'title' | 'subTitle' | 'category'>> | null,
+  series: Pick<KalshiSeries, 'feeType' | 'feeMultiplierPpm'> & Partial<Pick<KalshiSeries, 'settlementSources' | 'category'>> | null,
   pendingFeeChange: boolean,
 ): MarketSnapshot {
   const multiplier = event?.feeMultiplierOverridePpm ?? series?.feeMultiplierPpm ?? ONE;
@@ -33,6 +33,7 @@ export function toSnapshot(
     feeMultiplierPpm: multiplier,
     feeUnverified: pendingFeeChange || multiplier !== ONE || (event?.feeMultiplierOverridePpm ?? null) !== null,
     result: m.result === 'yes' || m.result === 'no' ? m.result : null,
+    category: series?.category ?? event?.category ?? null,
     terms: {
       title: m.title,
       yesSubTitle: m.yesSubTitle,

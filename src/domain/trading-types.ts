@@ -70,6 +70,8 @@ export interface MarketSnapshot {
   result: 'yes' | 'no' | null;
   /** What the market settles on (kept by the scan since issue 15; absent on older stored scans). */
   terms?: MarketTerms;
+  /** The series' (else the event's) category, for scores by category (docs/scoring.md); absent on older stored scans. */
+  category?: string | null;
 }
 
 /** A sized order the pipeline wants to place (the workflow indexes these to build client order ids). */

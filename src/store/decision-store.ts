@@ -24,7 +24,7 @@ export class DecisionStore {
 
   /**
    * Replace the cycle's estimates (one per ticker and model), each with its market's context at decision time when
-   * `markets` holds it (docs/scoring.md): event, series, close time, the YES mid (⌊(bid + ask) / 2⌋, null
+   * `markets` holds it (docs/scoring.md): event, series, category, close time, the YES mid (⌊(bid + ask) / 2⌋, null
    * without both quotes) and both sides' asks (YES ask; NO ask = 1 − YES bid).
    */
   recordEstimates(ref: CycleRef, estimates: Estimate[], markets: readonly MarketSnapshot[] = []): void {
@@ -41,7 +41,7 @@ export class DecisionStore {
         const bid = m?.yesBid?.price ?? null;
         const ask = m?.yesAsk?.price ?? null;
         put.run(ref.firstRunId, ref.cycle, e.ticker, e.source, e.probabilityPpm, e.confidencePpm, e.asOfMs, e.reasoning,
-          m?.eventTicker ?? null, m?.seriesTicker ?? null, null, m?.closeTimeMs ?? null,
+          m?.eventTicker ?? null, m?.seriesTicker ?? null, m?.category ?? null, m?.closeTimeMs ?? null,
           bid !== null && ask !== null ? Math.floor((bid + ask) / 2) : null, ask, bid === null ? null : 1_000_000 - bid);
       }
     })();

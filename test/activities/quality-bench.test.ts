@@ -73,8 +73,9 @@ test('a model worse than the market is benched for its own series only, after mi
   expect(store.quality.estimatePoints()).toEqual([]); // nothing settled yet
   expect(first.of('QBAD-LATE-M')?.decision).toBe('order'); // nothing benched: the biased oracle still trades
   // The estimates keep the market's price: QBAD quoted around 0.5.
-  const row = store.db.prepare("SELECT mid_ppm, series_ticker FROM estimates WHERE ticker = 'QBAD-E0-M'").get() as { mid_ppm: number; series_ticker: string };
+  const row = store.db.prepare("SELECT mid_ppm, series_ticker, category FROM estimates WHERE ticker = 'QBAD-E0-M'").get() as { mid_ppm: number; series_ticker: string; category: string };
   expect(row.series_ticker).toBe('QBAD');
+  expect(row.category).toBe('Test');
   expect(Math.abs(row.mid_ppm - 500_000)).toBeLessThan(60_000);
 
   // Close and settle the 72 short markets on the simulator.
