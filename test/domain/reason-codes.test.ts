@@ -21,7 +21,7 @@ const REQUIRED = [
   'fee_unverified_guard', 'duplicate_exposure_guard', 'final_scope_guard', 'scope_guard', 'min_time_to_close_guard', 'no_estimate_guard',
   'no_quote_guard', 'max_position_size_guard', 'max_positions_guard', 'exposure_guard', 'daily_new_exposure_guard',
   'size_zero_guard', 'not_reconciled_guard', 'reconciliation_mismatch_guard', 'stale_intent_guard', 'price_drift_guard',
-  'edge_decay_guard', 'slippage_guard', 'idempotency_conflict_guard', 'unknown_order_outcome_guard',
+  'edge_decay_guard', 'slippage_guard', 'idempotency_conflict_guard', 'unknown_order_outcome_guard', 'never_sent_guard',
   'order_group_tripped_guard', 'llm_budget_guard', 'control_state_corrupt_guard', 'model_underperforms_market_guard',
   'exchange_not_trading_guard', 'order_rejected_guard', 'clock_skew_guard',
 ];
