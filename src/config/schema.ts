@@ -306,6 +306,15 @@ export function crossFieldIssues(c: Config): { path: string; message: string }[]
   if (c.model.llm.cost_limit_per_cycle > c.model.llm.cost_limit_per_day) {
     out.push({ path: 'model.llm.cost_limit_per_cycle', message: 'must be at most model.llm.cost_limit_per_day' });
   }
+  const usesLlm = c.model.kind === 'llm' || (c.model.kind === 'ensemble' && c.model.ensemble.members.some((m) => m.kind === 'llm'));
+  if (usesLlm) {
+    // Every reservation holds max_tokens at the output price: a limit below that could never let one call through.
+    const micros = (d: number) => BigInt(d.toFixed(6).replace('.', ''));
+    const outputMicros = (BigInt(c.model.llm.max_tokens) * micros(c.model.llm.output_cost_per_mtok) + 999_999n) / 1_000_000n;
+    if (outputMicros > micros(c.model.llm.cost_limit_per_cycle)) {
+      out.push({ path: 'model.llm.max_tokens', message: 'at output_cost_per_mtok costs more than cost_limit_per_cycle on its own: no call could ever be made' });
+    }
+  }
   if (c.quality.min_settled > c.quality.window) {
     out.push({ path: 'quality.min_settled', message: 'must be at most quality.window (a model is judged on at most window markets)' });
   }

@@ -164,7 +164,11 @@ describe('config: model.ensemble and the llm limits, validated with errors namin
     [{ llm: { cost_limit_per_cycle: 30 } }, { path: 'model.llm.cost_limit_per_cycle', message: 'must be at most model.llm.cost_limit_per_day' }],
     [{ llm: { cost_limit_per_day: 0 } }, { path: 'model.llm.cost_limit_per_day', message: 'must be greater than 0 (dollars)' }],
     [{ llm: { timeout_seconds: 0 } }, { path: 'model.llm.timeout_seconds', message: 'must be at least 1' }],
+    [{ kind: 'llm', llm: { max_tokens: 100_000, output_cost_per_mtok: 60, cost_limit_per_cycle: 5 } }, { path: 'model.llm.max_tokens', message: 'at output_cost_per_mtok costs more than cost_limit_per_cycle on its own: no call could ever be made' }],
   ])('%j', (model, issue) => {
     expect(issues({ model })).toContainEqual(issue);
+  });
+  it('max_tokens exactly at the limit passes (100000 × $50/Mtok = $5)', () => {
+    expect(issues({ model: { kind: 'llm', llm: { max_tokens: 100_000, output_cost_per_mtok: 50, cost_limit_per_cycle: 5 } } })).toEqual([]);
   });
 });
