@@ -1,6 +1,6 @@
 /**
- * Fair-value models: one interface for every source of fair values (signals-file and sim-oracle today; llm,
- * cross-venue and ensemble later). A model is asked once per cycle for the markets in scope and may:
+ * Fair-value models: one interface for every source of fair values (signals-file, sim-oracle, cross-venue, llm, and
+ * ensemble of those). A model is asked once per cycle for the markets in scope and may:
  *   - batch internally (one request per N markets), spend a per-cycle budget and stop early;
  *   - return no estimate for some markets (each such market appears in `skipped` with a reason);
  *   - skip its own bad input (a malformed signal line, an out-of-range value) with a reason and a detail.
