@@ -6,8 +6,9 @@
  *   token bound     = (token cost of every request the run made − the exchange's read-bucket capacity) ÷ its refill rate
  *   round-trip floor = the same scan + books against the same simulator without a rate limit (measured in this run)
  *
- * and the count of 429s the rate-limited run received (goal ≤ 1.1× and 0). "Best" = the in-scope markets with the
- * most 24-hour volume (the scan's own order), the candidates a cycle would price first.
+ * and the count of 429s the rate-limited runs received (goal ≤ 1.1× and 0). Each kind runs twice after a warm-up and
+ * the fastest counts (each Basic-tier run starts on a refilled bucket). "Best" = the in-scope markets with the most
+ * volume, the candidates a cycle would price first.
  */
 import { performance } from 'node:perf_hooks';
 import { scanMarkets } from '../activities/scan';
@@ -61,32 +62,41 @@ async function scanOnce(sim: SimHandle, markets: number, candidates: number, lim
   }
 }
 
+/** Runs of each kind (after a warm-up); the fastest of each counts (the least disturbed by other load). */
+const REPEATS = 2;
+
 export async function benchP1(opts: { markets: number; candidates: number; progress: (s: string) => void }): Promise<P1Result> {
   const scenario = parseScenario(benchScenario(opts.markets), 'bench scenario');
   const clock = { mode: 'manual' as const, startMs: Date.UTC(2026, 8, 1, 12) };
-  opts.progress(`P1: simulator with ${opts.markets} markets (no rate limit): a warm-up scan, then the round-trip floor`);
+  const { capacity, refillPerSec } = BASIC_TIER.read;
+  opts.progress(`P1: two simulators with ${opts.markets} markets, one without a rate limit, one at the Basic tier (${refillPerSec} read tokens/s)`);
   const free = await startSimulator({ scenario, clock, rateLimit: false });
-  let floor: RunStats;
+  const basic = await startSimulator({ scenario, clock, rateLimit: BASIC_TIER });
+  const floors: RunStats[] = [];
+  const runs: RunStats[] = [];
+  let utilization = 0;
   try {
     await scanOnce(free, opts.markets, opts.candidates, new RateLimiter({ tier: 'prestige' })); // JIT warm-up, not counted
-    floor = await scanOnce(free, opts.markets, opts.candidates, new RateLimiter({ tier: 'prestige' }));
+    for (let i = 0; i < REPEATS; i++) {
+      opts.progress(`P1: round-trip floor ${i + 1}/${REPEATS} (no rate limit)`);
+      floors.push(await scanOnce(free, opts.markets, opts.candidates, new RateLimiter({ tier: 'prestige' })));
+      await new Promise((r) => setTimeout(r, (capacity / refillPerSec) * 1000 + 100)); // the exchange's bucket refills
+      opts.progress(`P1: Basic-tier scan ${i + 1}/${REPEATS}`);
+      const limiter = new RateLimiter({ tier: 'basic' });
+      utilization = limiter.read.config.refillPerSec / refillPerSec;
+      runs.push(await scanOnce(basic, opts.markets, opts.candidates, limiter));
+    }
   } finally {
     await free.close();
-  }
-  opts.progress(`P1: the same scan at the Basic tier (${BASIC_TIER.read.refillPerSec} read tokens/s)`);
-  const basic = await startSimulator({ scenario, clock, rateLimit: BASIC_TIER });
-  let run: RunStats;
-  const limiter = new RateLimiter({ tier: 'basic' });
-  try {
-    run = await scanOnce(basic, opts.markets, opts.candidates, limiter);
-  } finally {
     await basic.close();
   }
-  const { capacity, refillPerSec } = BASIC_TIER.read;
+  const fastest = (xs: RunStats[]) => xs.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
+  const floor = fastest(floors);
+  const run = fastest(runs);
   const tokenBoundMs = (Math.max(0, run.tokens - capacity) / refillPerSec) * 1000;
   return {
     ratio: run.wallMs / Math.max(tokenBoundMs, floor.wallMs),
-    '429s': run.status429,
+    '429s': runs.reduce((n, r) => n + r.status429, 0),
     markets: opts.markets,
     candidates: opts.candidates,
     books: run.books,
@@ -95,6 +105,6 @@ export async function benchP1(opts: { markets: number; candidates: number; progr
     wall_ms: run.wallMs,
     token_bound_ms: tokenBoundMs,
     floor_ms: floor.wallMs,
-    client_utilization: limiter.read.config.refillPerSec / BASIC_TIER.read.refillPerSec,
+    client_utilization: utilization,
   };
 }

@@ -126,10 +126,17 @@ export const publicRoutes: Route[] = [
     const se = ctx.query.get('series_ticker');
     const tickers = ctx.query.get('tickers') ? new Set(ctx.query.get('tickers')!.split(',')) : null;
     const nested = ctx.query.get('with_nested_markets') === 'true';
+    // Markets by event, once per request (the status filter scanned every market for every event: O(n²) a page).
+    const byEvent = new Map<string, SimMarket[]>();
+    for (const m of ex.markets.values()) {
+      const list = byEvent.get(m.eventTicker);
+      if (list) list.push(m);
+      else byEvent.set(m.eventTicker, [m]);
+    }
     const events = [...ex.events.values()].filter((e) => {
       if (se && e.seriesTicker !== se) return false;
       if (tickers && !tickers.has(e.eventTicker)) return false;
-      if (st && ![...ex.markets.values()].some((m) => m.eventTicker === e.eventTicker && st(m.status))) return false;
+      if (st && !(byEvent.get(e.eventTicker) ?? []).some((m) => st(m.status))) return false;
       return true;
     });
     const { page, cursor } = paginate(events, ctx.query, limit);
