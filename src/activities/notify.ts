@@ -36,7 +36,12 @@ export interface NotifyDeps {
   target: WebhookTarget | null;
   repeatedFailureThreshold: number;
   fetchImpl?: typeof fetch;
+  /** Wall-time budget for all sends of one call (default NOTIFY_BUDGET_MS); what does not fit is sent next cycle. */
+  budgetMs?: number;
 }
+
+/** Well inside the activity's 25 s start-to-close: a worker stopped mid-call delays the workflow 25 s at most. */
+export const NOTIFY_BUDGET_MS = 15_000;
 
 const EVENT: Record<string, AlertEvent> = {
   kill_switch: 'kill_switch', daily_loss_halt: 'daily_loss_halt', drawdown_halt: 'drawdown_halt', reconciliation_mismatch: 'reconciliation_mismatch',
@@ -63,10 +68,17 @@ export async function notifyLane(deps: NotifyDeps, input: NotifyInput): Promise<
   const state: AlertState = { active: { ...prev.active } };
   let sent = 0;
   let failed = 0;
+  const started = Date.now(); // a time budget (not trading time): bounds how long the webhooks may take
+  const budget = deps.budgetMs ?? NOTIFY_BUDGET_MS;
   const send = async (a: Alert): Promise<boolean> => {
     if (!deps.target?.url) return true;
+    const left = budget - (Date.now() - started);
+    if (left < 1_000) {
+      failed += 1;
+      return false;
+    }
     try {
-      await sendAlert(deps.target, a, deps.fetchImpl);
+      await sendAlert({ ...deps.target, timeoutMs: Math.min(deps.target.timeoutMs, left) }, a, deps.fetchImpl);
       sent += 1;
       return true;
     } catch (err) {

@@ -63,18 +63,22 @@ export const ACTIVITY_POLICIES: Readonly<Record<keyof Activities, ActivityPolicy
   },
   execute: {
     startToCloseTimeout: '5 minutes',
-    heartbeatTimeout: '30 seconds',
+    heartbeatTimeout: '10 seconds',
     retry: { ...LOCAL_DB_RETRY, maximumAttempts: 5 },
     why:
       'one book read per order (max_orders_per_cycle ≤ a handful) and a local journal write each; it heartbeats per ' +
-      'order, and a retry is safe: the client_order_id built in the workflow is the order\'s identity',
+      'order and every 3 s while it runs (KeepAliveInterceptor), so a killed worker\'s attempt is retried after 10 s ' +
+      '(not held for 5 min: the time-skipping server does not skip time while it is outstanding), and a retry is safe: ' +
+      'the client_order_id built in the workflow is the order\'s identity',
   },
   reconcile: {
     startToCloseTimeout: '5 minutes',
+    heartbeatTimeout: '10 seconds',
     retry: VENUE_RETRY,
     why:
       'a user-data timestamp, the lane\'s orders, fills and settlements walked to the last page, positions, the balance and ' +
-      'one market read per foreign market, then one SQLite transaction; an incomplete run changes nothing, so a retry is safe',
+      'one market read per foreign market, then one SQLite transaction; an incomplete run changes nothing, so a retry is safe; ' +
+      'on the order path: it beats every 3 s while it runs (KeepAliveInterceptor), so a worker killed mid-booking is noticed in 10 s',
   },
   cancelResting: {
     startToCloseTimeout: '5 minutes',
@@ -96,10 +100,11 @@ export const ACTIVITY_POLICIES: Readonly<Record<keyof Activities, ActivityPolicy
     why: 'one SQLite upsert and a small heartbeat file write (busy_timeout 5 s)',
   },
   notify: {
-    startToCloseTimeout: '2 minutes',
+    startToCloseTimeout: '25 seconds',
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 2, nonRetryableErrorTypes: [...NON_RETRYABLE] },
     why:
-      'a few webhook POSTs (each bounded by observability.webhook_timeout_seconds ≤ 60 s) after SQLite reads; a dead webhook ' +
+      'a few webhook POSTs within a 15 s budget (each also bounded by observability.webhook_timeout_seconds) after SQLite ' +
+      'reads, so a worker stopped mid-call delays the workflow 25 s at most; a dead webhook ' +
       'never fails it (the unsent alert is retried next cycle), so one retry covers only a crashed worker, and the workflow ' +
       'swallows even that: alerts never block trading',
   },
