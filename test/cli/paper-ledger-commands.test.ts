@@ -53,7 +53,14 @@ describe('status: ledger and last cycle from the lane DB', () => {
   it('the table shows cash, equity, exposure, positions, resting orders and why the last cycle placed nothing', async () => {
     const r = await run(['status'], cwd);
     expect(r.code).toBe(0);
-    const tail = r.stdout.split('\n').slice(-9).join('\n');
+    // The ledger block, then the model scores (docs/scoring.md) last.
+    const lines = r.stdout.split('\n');
+    const tail = [...lines.slice(-11, -3), ''].join('\n');
+    expect(lines.slice(-3)).toEqual([
+      '  models (scored against the market; quality.window 100, min_settled 30, bench_confidence 0.9):',
+      '    no settled market scored yet: every model is unproven (normal in a first week; 30 settled markets are needed)',
+      '',
+    ]);
     expect(tail).toBe(
       [
         '  ledger (paper, now; bankroll $250.0000): cash $244.4300  equity $251.7300  exposure $9.7100  realised P&L $1.5000',
