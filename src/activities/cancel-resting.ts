@@ -13,6 +13,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import type { CancelReason } from '../domain/cancel-plan';
 import { cancelResting, CancelOrderReport, emptyCounts } from '../execution/live-cancel';
+import { subaccountParam } from '../execution/lane-subaccount';
 import type { Store } from '../store';
 import { KalshiCredentialsRequiredError } from '../venues/kalshi';
 import { progress } from './heartbeat';
@@ -50,7 +51,7 @@ export async function cancelRestingActivity(t: TradingDeps, store: Store, logger
     {
       venue: t.venue, journal: store.journal, logger, venueNowMs,
       orderTtlSeconds: cfg.execution.order_ttl_seconds, cancelBeforeCloseSeconds: cfg.execution.cancel_before_close_seconds,
-      ...(cfg.venues.kalshi.subaccount !== null ? { subaccount: cfg.venues.kalshi.subaccount } : {}),
+      ...subaccountParam(cfg),
       onProgress: (done, of) => progress({ stage: 'cancelResting', done, of }),
     },
     { reason: input.reason, firstRunId: input.firstRunId },

@@ -34,6 +34,7 @@ import { orderGroupContractsLimit } from '../domain/order-group';
 import { notifyLane } from './notify';
 import type { WebhookTarget } from '../observability/notifier';
 import { cancelRestingActivity } from './cancel-resting';
+import { laneSubaccount } from '../execution/lane-subaccount';
 
 export type { TradingDeps, TradingSettings } from './trading-deps';
 
@@ -90,7 +91,7 @@ export function createActivities(deps: ActivityDeps): Activities {
       if (t.settings.mode !== 'live') throw ApplicationFailure.nonRetryable('reconcile runs on live lanes only (a dry-run lane has no exchange account)', 'NotLive');
       const og = t.settings.config.execution.order_group;
       return reconcileLane({
-        store, venue: t.venue, logger, crashAt: t.crashAt,
+        store, venue: t.venue, logger, crashAt: t.crashAt, subaccount: laneSubaccount(t.settings.config),
         orderGroup: og.enabled ? { enabled: true, contractsLimitCentis: orderGroupContractsLimit(t.settings.fixed.maxNotionalPerCycle) } : null,
       }, input);
     },

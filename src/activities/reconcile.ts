@@ -107,7 +107,7 @@ async function readExchange(deps: ReconcileDeps, minTs: number) {
   const fills = await read('GET /portfolio/fills', () => v.listFills({ minTs, limit: 1000, subaccount: sub }));
   const positions = await read('GET /portfolio/positions', () => v.getPositions({ limit: 1000, subaccount: sub }));
   const settlements = await read('GET /portfolio/settlements', () => v.listSettlements({ minTs, limit: 1000, subaccount: sub }));
-  const balance = await read('GET /portfolio/balance', () => v.getBalance());
+  const balance = await read('GET /portfolio/balance', () => v.getBalance(sub !== undefined ? { subaccount: sub } : {}));
   return { asOfTime: Number.isFinite(asOfMsRaw) ? asOfTime : null, asOfMs: Number.isFinite(asOfMsRaw) ? asOfMsRaw : null, orders, fills, positions, settlements, balance };
 }
 

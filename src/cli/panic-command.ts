@@ -28,6 +28,7 @@ import { openExistingLaneStore } from './lane-db';
 import { renderTable, resolveReadTarget } from './read-commands';
 import { signalLane } from './temporal-client';
 import { UsageError } from './usage-error';
+import { laneSubaccount } from '../execution/lane-subaccount';
 
 export const MAX_SWEEPS = 3;
 
@@ -106,7 +107,7 @@ export async function runPanic(o: PanicOptions, deps: PanicDeps = {}): Promise<P
     const venue = new KalshiClient({ env: target.env, baseUrl: target.baseUrl, credentials: target.credentials, rateLimiter: new RateLimiter({ tier: 'basic' }) });
     let subaccount: number | undefined;
     try {
-      subaccount = prepareLane({ ...o, live: true, dryRun: false }, { validate: false, env: procEnv, cwd }).ctx.config.venues.kalshi.subaccount ?? undefined;
+      subaccount = laneSubaccount(prepareLane({ ...o, live: true, dryRun: false }, { validate: false, env: procEnv, cwd }).ctx.config);
     } catch {
       subaccount = undefined; // an unusable config: the account's default subaccount
     }

@@ -37,6 +37,7 @@ import { IdempotencyConflictError, JournalRow } from '../store/journal-store';
 import type { CreateOrderInput } from '../venues/kalshi/requests';
 import type { TradingDeps } from '../activities/trading-deps';
 import type { CrashPoint } from './live-order-crash';
+import { subaccountParam } from './lane-subaccount';
 
 export interface LiveOrder {
   clientOrderId: string;
@@ -188,6 +189,7 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
     try {
       const lookup = await t.venue.findOrderByClientOrderId({
         ticker: row.ticker, clientOrderId: row.clientOrderId, minTs: Math.max(0, Math.floor(first / 1000) - 120), sentAtMs: notBefore ?? first,
+        ...subaccountParam(settings.config),
       });
       const res = resolveUnknown(lookup, notBefore);
       const at = await venueNow(t);
@@ -292,7 +294,7 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
     const req = buildOrderRequest({
       clientOrderId: id, ticker: o.intent.ticker, side: o.intent.side, action: o.intent.action, priceMicros: price, countCentis: o.intent.countCentis,
       reduceOnly: o.intent.reduceOnly, nowMs: now, orderTtlSeconds: settings.config.execution.order_ttl_seconds, closeTimeMs: m.closeTimeMs,
-      ...groupOf(o.intent),
+      ...groupOf(o.intent), ...subaccountParam(settings.config),
     });
     if (isRefusal(req)) {
       report(o, null, req.code, req.detail);

@@ -28,6 +28,8 @@ export interface CreateInput {
   tif: TimeInForce;
   stp: StpType;
   clientOrderId?: string;
+  /** 0 = primary (the body's `subaccount`, omitted = 0). */
+  subaccount?: number;
   expirationSec?: number;
   postOnly: boolean;
   reduceOnly: boolean;
@@ -168,7 +170,7 @@ export class Exchange {
       throw errors.fokInsufficient();
     }
     const order: SimOrder = {
-      orderId: this.newId(), accountId, house: false, clientOrderId: inp.clientOrderId, ticker: inp.ticker,
+      orderId: this.newId(), accountId, house: false, clientOrderId: inp.clientOrderId, subaccount: inp.subaccount ?? 0, ticker: inp.ticker,
       side: inp.side, priceYes: inp.priceYes, initialCount: count, remaining: count, filled: 0, status: 'resting',
       tif: inp.tif, postOnly: inp.postOnly, stp: inp.stp, expirationSec: inp.expirationSec, orderGroupId: inp.orderGroupId,
       cancelOnPause: inp.cancelOnPause, createdMs: this.nowMs, lastUpdateMs: this.nowMs, seq: this.nextSeq(),
@@ -242,7 +244,7 @@ export class Exchange {
     }
     const acct = this.account(o.accountId);
     const change = applyFill(acct, m.ticker, m.eventTicker, o.side, count, priceYes, fee, this.nowMs, o);
-    const fill: SimFill = { fillId: tradeId, orderId: o.orderId, accountId: o.accountId, ticker: m.ticker, side: o.side, count, priceYes, isTaker, fee, createdMs: this.nowMs };
+    const fill: SimFill = { fillId: tradeId, orderId: o.orderId, accountId: o.accountId, subaccount: o.subaccount, ticker: m.ticker, side: o.side, count, priceYes, isTaker, fee, createdMs: this.nowMs };
     acct.fills.push(fill);
     this.history.fill(fill, o.clientOrderId, change);
   }
@@ -292,10 +294,11 @@ export class Exchange {
   /**
    * V2 cancel: 404 unless the order is this account's; 409 market_closed once its market has closed (kalshi-api.md §3:
    * after close_time every order operation, cancels included, is refused); then 404 unless it is resting.
+   * `subaccount` (the query's; omitted = 0, the primary): an order of another subaccount is not found (404).
    */
-  cancelOrder(accountId: string, orderId: string): { order: SimOrder; reducedBy: Centis } {
+  cancelOrder(accountId: string, orderId: string, subaccount = 0): { order: SimOrder; reducedBy: Centis } {
     const o = this.orders.get(orderId);
-    if (!o || o.accountId !== accountId) throw errors.notFound();
+    if (!o || o.accountId !== accountId || o.subaccount !== subaccount) throw errors.notFound();
     const ms = this.markets.get(o.ticker)?.status;
     if (ms === 'closed' || ms === 'determined' || ms === 'finalized') throw errors.marketClosed();
     if (o.status !== 'resting') throw errors.notFound();
@@ -364,7 +367,7 @@ export class Exchange {
   // ---- house helpers (liquidity) ----
   houseOrder(accountId: string, ticker: string, side: BookSide, priceYes: Micros, count: Centis, tif: TimeInForce): SimOrder {
     const order: SimOrder = {
-      orderId: `house-${this.nextSeq()}`, accountId, house: true, ticker, side, priceYes, initialCount: count, remaining: count,
+      orderId: `house-${this.nextSeq()}`, accountId, house: true, subaccount: 0, ticker, side, priceYes, initialCount: count, remaining: count,
       filled: 0, status: 'resting', tif, postOnly: false, stp: 'maker', cancelOnPause: false, createdMs: this.nowMs,
       lastUpdateMs: this.nowMs, seq: this.nextSeq(), takerFillCost: 0, makerFillCost: 0, takerFees: 0, makerFees: 0, roundingAccumulator: 0,
     };

@@ -88,6 +88,9 @@ export function countOf(v: unknown): Centis {
   }
 }
 
+/** Subaccounts 0 (primary) … 63 (kalshi-api.md §4.1); the simulator treats every one as existing. */
+export const MAX_SUBACCOUNT = 63;
+
 const TIFS = ['good_till_canceled', 'immediate_or_cancel', 'fill_or_kill'] as const;
 const STPS = ['taker_at_cross', 'maker'] as const;
 const SIDES = ['bid', 'ask'] as const;
@@ -99,7 +102,8 @@ export function toCreateInput(obj: Record<string, unknown>): CreateInput {
   const side = oneOf<BookSide>(obj, S, 'side', SIDES);
   const tif = oneOf<TimeInForce>(obj, S, 'time_in_force', TIFS);
   const stp = oneOf<StpType>(obj, S, 'self_trade_prevention_type', STPS);
-  if (obj.subaccount !== undefined && obj.subaccount !== null && obj.subaccount !== 0) throw errors.invalidParameters('subaccount not found');
+  const sub = obj.subaccount ?? 0;
+  if (typeof sub !== 'number' || !Number.isInteger(sub) || sub < 0 || sub > MAX_SUBACCOUNT) throw errors.invalidParameters('subaccount not found');
   return {
     ticker: obj.ticker as string,
     side,
@@ -108,6 +112,7 @@ export function toCreateInput(obj: Record<string, unknown>): CreateInput {
     tif,
     stp,
     clientOrderId: typeof obj.client_order_id === 'string' && obj.client_order_id !== '' ? obj.client_order_id : undefined,
+    subaccount: sub,
     expirationSec: typeof obj.expiration_time === 'number' ? obj.expiration_time : undefined,
     postOnly: obj.post_only === true,
     reduceOnly: obj.reduce_only === true,

@@ -3,6 +3,7 @@ import { formatCount } from '../domain/fixed';
 import { ApiError, errors } from './errors';
 import type { CreateInput } from './exchange';
 import { decodeAmend, decodeBatchCreate, decodeBody, decodeCreate, decodeDecrease, toCreateInput } from './order-request';
+import { parseIntParam } from './query';
 import { Ctx, Route, ok } from './router';
 import { fillSummaryJson, sortKeys } from './wire';
 
@@ -79,10 +80,10 @@ export const orderRoutes: Route[] = [
     const list = Array.isArray(body.orders) ? body.orders : Array.isArray(body.ids) ? body.ids.map((id: unknown) => ({ order_id: id })) : null;
     if (!list) throw errors.invalidParameters(`Key: 'BatchCancelOrdersV2Request.Orders' Error:Field validation for 'Orders' failed on the 'required' tag`);
     const ex = ctx.core.exchange;
-    return ok({ orders: list.map((it: { order_id?: unknown }) => {
+    return ok({ orders: list.map((it: { order_id?: unknown; subaccount?: unknown }) => {
       const id = String(it?.order_id ?? '');
       try {
-        const { order, reducedBy } = ex.cancelOrder(ctx.accountId!, id);
+        const { order, reducedBy } = ex.cancelOrder(ctx.accountId!, id, typeof it?.subaccount === 'number' ? it.subaccount : 0);
         return sortKeys({ client_order_id: order.clientOrderId, order_id: id, reduced_by: formatCount(reducedBy), ts_ms: ex.nowMs });
       } catch (e) {
         if (!(e instanceof ApiError)) throw e;
@@ -92,7 +93,8 @@ export const orderRoutes: Route[] = [
   } },
   { method: 'DELETE', pattern: '/portfolio/events/orders/:order_id', auth: true, handler: (ctx) => {
     const ex = ctx.core.exchange;
-    const { reducedBy } = ex.cancelOrder(ctx.accountId!, ctx.params.order_id);
+    // `subaccount` omitted = the primary (0): an order of another subaccount answers 404 (docs/simulator.md).
+    const { reducedBy } = ex.cancelOrder(ctx.accountId!, ctx.params.order_id, parseIntParam(ctx.query, 'subaccount') ?? 0);
     // The recorded ack omits client_order_id.
     return ok({ order_id: ctx.params.order_id, reduced_by: formatCount(reducedBy), ts_ms: ex.nowMs });
   } },

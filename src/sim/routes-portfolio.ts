@@ -74,7 +74,9 @@ export const portfolioRoutes: Route[] = [
     const orderId = ctx.query.get('order_id');
     const inTs = tsFilter(ctx);
     const visible = cutoff(ctx);
-    const all = acct(ctx).fills.filter((f) => f.createdMs <= visible && (!ticker || f.ticker === ticker) && (!orderId || f.orderId === orderId) && inTs(f.createdMs)).reverse();
+    const sub = parseIntParam(ctx.query, 'subaccount');
+    const all = acct(ctx).fills.filter((f) => f.createdMs <= visible && (!ticker || f.ticker === ticker) && (!orderId || f.orderId === orderId) &&
+      (sub === undefined || f.subaccount === sub) && inTs(f.createdMs)).reverse();
     const { page, cursor } = paginate(all, ctx.query, limit);
     return ok({ cursor, fills: page.map(fillJson) });
   } },
@@ -97,7 +99,9 @@ export const portfolioRoutes: Route[] = [
     }
     const inTs = tsFilter(ctx);
     const ex = ctx.core.exchange;
-    const all = userOrders(ctx).filter((o) => (!ticker || o.ticker === ticker) && (!status || o.status === status) &&
+    // `subaccount` omitted = every subaccount's orders (kalshi-api.md §4.4); N = only N's.
+    const sub = parseIntParam(ctx.query, 'subaccount');
+    const all = userOrders(ctx).filter((o) => (!ticker || o.ticker === ticker) && (!status || o.status === status) && (sub === undefined || o.subaccount === sub) &&
       (!evs || evs.has(ex.markets.get(o.ticker)?.eventTicker ?? '')) && inTs(o.createdMs));
     const { page, cursor } = paginate(all, ctx.query, limit);
     return ok({ cursor, orders: page.map(orderJson) });

@@ -79,6 +79,8 @@ export interface SimOrder {
   /** House (liquidity) orders carry no account bookkeeping and are not listed. */
   house: boolean;
   clientOrderId?: string;
+  /** The subaccount the order was created in (0 = primary; the body's `subaccount`). Lists and cancels honour it. */
+  subaccount: number;
   ticker: string;
   side: BookSide;
   /** Limit price in YES terms. */
@@ -109,6 +111,8 @@ export interface SimFill {
   fillId: string;
   orderId: string;
   accountId: string;
+  /** Its order's subaccount. */
+  subaccount: number;
   ticker: string;
   side: BookSide;
   count: Centis;

@@ -290,8 +290,9 @@ export class KalshiClient {
     return this.getOne({ path: '/exchange/user_data_timestamp', auth: 'required', operation: 'GET /exchange/user_data_timestamp' }, W.UserDataTimestampWire, (w) => ({ asOfTime: w.as_of_time }));
   }
 
-  getBalance(): Promise<T.KalshiBalance> {
-    return this.getOne({ path: '/portfolio/balance', auth: 'required', operation: 'GET /portfolio/balance' }, W.BalanceWire, P.toBalance);
+  /** `subaccount` (kalshi-api.md §4.1: 0 primary, 1–63): that subaccount's balance; omitted = the account's default. */
+  getBalance(f: { subaccount?: number } = {}): Promise<T.KalshiBalance> {
+    return this.getOne({ path: '/portfolio/balance', auth: 'required', operation: 'GET /portfolio/balance', query: { subaccount: f.subaccount } }, W.BalanceWire, P.toBalance);
   }
 
   /** Every unsettled position, all pages (a partial list would look like closed positions — origin bug B3/B4). */

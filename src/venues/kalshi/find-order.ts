@@ -28,6 +28,8 @@ export interface FindOrderQuery {
    * timeout) to also cover a request the exchange processed while it was in flight.
    */
   sentAtMs: number;
+  /** The lane's subaccount: only its orders are walked (omitted = every subaccount). */
+  subaccount?: number;
 }
 
 export type OrderLookup =
@@ -50,7 +52,7 @@ export async function findOrderByClientOrderId(
   const { asOfTime } = await ports.getUserDataTimestamp();
   let orders: KalshiOrder[];
   try {
-    orders = await ports.listOrders({ ticker: q.ticker, minTs: q.minTs, limit: 1000 }, pages);
+    orders = await ports.listOrders({ ticker: q.ticker, minTs: q.minTs, limit: 1000, ...(q.subaccount !== undefined ? { subaccount: q.subaccount } : {}) }, pages);
   } catch (e) {
     if (e instanceof KalshiPaginationLimitError) return { status: 'cannot_tell', reason: `partial walk: ${e.message}`, asOfTime };
     throw e;
