@@ -4,3 +4,4 @@ export * from './bootstrap';
 export * from './select';
 export * from './group';
 export * from './bench';
+export * from './recalibrate';
