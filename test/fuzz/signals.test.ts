@@ -31,7 +31,8 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Sig =
   | { name: 'killSwitch'; payload: Json | undefined }
   | { name: 'clearHalt'; payload: Json | undefined }
-  | { name: 'pause' | 'resume' };
+  | { name: 'pause' }
+  | { name: 'resume' };
 
 const NO_INPUT = undefined;
 const junk: fc.Arbitrary<Json | undefined> = fc.oneof(
