@@ -263,11 +263,14 @@ async function killSwitchDrill(lane: PreparedLane, nowMs: number): Promise<Prefl
 }
 
 /**
- * Issue 9's check of whether Kalshi's balance excludes resting collateral (src/execution/balance-assumption.ts): a
- * tiny post-only probe far from the market, the balance before/after, the probe cancelled. The row passes when what
- * the account showed agrees with BALANCE_RESERVES_RESTING_COLLATERAL (docs/reconciliation.md "Assumptions").
+ * Issue 9's check of whether Kalshi's balance excludes resting collateral (src/execution/balance-assumption.ts): one
+ * post-only $0.01 probe far from the market, the balance read before and after, the probe cancelled. Demo only (it
+ * places, then cancels, a real order on the demo exchange); passes when the account behaves as the bot assumes and
+ * the probe was cancelled.
  */
-async function balanceAssumptionRow(client: KalshiClient): Promise<PreflightRow> {
+export async function balanceAssumptionRow(client: KalshiClient): Promise<PreflightRow> {
   const r = await checkBalanceAssumption(client);
-  return { check: 'balance assumption', ok: r.agrees && r.cancelled, detail: r.detail };
+  const ok = r.agrees && r.cancelled;
+  const what = `assumed ${r.assumption}, observed ${r.observed} on ${r.ticker}`;
+  return { check: 'balance assumption', ok, detail: `${what}${r.cancelled ? '' : '; the probe order may still rest: cancel it'}${ok ? '' : ` — ${r.detail}`}` };
 }

@@ -11,7 +11,8 @@ import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, resolveRunContext } from '../../src/config';
-import { runPreflight, PreflightRow } from '../../src/cli/preflight-checks';
+import { balanceAssumptionRow, runPreflight, PreflightRow } from '../../src/cli/preflight-checks';
+import { KalshiClient, RateLimiter } from '../../src/venues/kalshi';
 import { formatPreflight } from '../../src/cli/preflight-command';
 import { openStore } from '../../src/store';
 import type { SimHandle } from '../../src/sim';
@@ -154,6 +155,17 @@ describe('preflight', () => {
     } finally {
       hook.status = 200;
     }
+  });
+
+  it('the demo-only balance-assumption row (issue 9\'s probe) passes against an account that behaves as assumed; the probe is cancelled', async () => {
+    const client = new KalshiClient({ env: 'sim', baseUrl: sim.baseUrl, credentials: { keyId, privateKeyPem: privatePem }, rateLimiter: new RateLimiter({ tier: 'prime' }) });
+    const before = sim.listOrders().length;
+    const row = await balanceAssumptionRow(client);
+    expect(row).toMatchObject({ check: 'balance assumption', ok: true });
+    expect(row.detail).toMatch(/^assumed \S+, observed \S+ on \S+$/);
+    const probes = sim.listOrders().slice(before);
+    expect(probes).toHaveLength(1);
+    expect(probes[0].client_order_id).toMatch(/^kachk-/);
   });
 
   it('an invalid live config fails the first row and checks nothing else', async () => {
