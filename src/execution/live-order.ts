@@ -6,7 +6,8 @@
  *      a `pending_submit` / `unknown` row continues from the journal (the STORED bytes are resent, byte-identical —
  *      `inputFromStoredBody` — never rebuilt).
  *   2. A new order is checked fresh: run mode live, the DB's control state (kill switch, pause, halts — exits pass
- *      entry-only blocks), ticker in scope, `unknown_order_outcome_guard` (journal.hasUnknown() from the DB), the
+ *      entry-only blocks), ticker in scope (the scan's market; an exit of a held market outside the scan: a fresh
+ *      read), `unknown_order_outcome_guard` (journal.hasUnknown() from the DB), the
  *      optional `reconciledCycle` gate (not_reconciled_guard), exchange and trading active.
  *   3. A fresh book → `revalidate` (stale / no quote / drift / slippage / edge decay → a journal row `skipped:<code>`),
  *      `buildOrderRequest` (expiration from the venue clock), `journal.insertPending` (durable) → `markSent` →
@@ -36,6 +37,7 @@ import type { Store } from '../store';
 import { IdempotencyConflictError, JournalRow } from '../store/journal-store';
 import type { CreateOrderInput } from '../venues/kalshi/requests';
 import type { TradingDeps } from '../activities/trading-deps';
+import { heldMarketSnapshot } from '../activities/held-markets';
 import type { CrashPoint } from './live-order-crash';
 import { subaccountParam } from './lane-subaccount';
 
@@ -120,6 +122,26 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
     out.latch.push({ code: REASON.idempotency_conflict_guard, reason: e.message });
   };
 
+  /**
+   * The intent's market: this cycle's scan; for an EXIT of a held market the scan does not hold, a fresh read from the
+   * venue (as the paper path does; its scope is then checked like any other). Never for an entry. Read once per call.
+   */
+  const held = new Map<string, MarketSnapshot | null>();
+  const marketOf = async (intent: OrderIntent): Promise<MarketSnapshot | null> => {
+    const m = store.scans.market(input.scanId, intent.ticker);
+    if (m || !intent.reduceOnly) return m;
+    if (!held.has(intent.ticker)) {
+      let snap: MarketSnapshot | null = null;
+      try {
+        snap = await heldMarketSnapshot(t.venue, intent.ticker);
+      } catch (err) {
+        logger.warn({ ticker: intent.ticker, err: (err as Error).message }, 'held market unreadable at execution');
+      }
+      held.set(intent.ticker, snap);
+    }
+    return held.get(intent.ticker)!;
+  };
+
   /** The fresh checks every write must pass (a new order and a resend alike); null = clear. */
   const freshBlock = async (intent: OrderIntent, nowMs: number): Promise<{ code: string; detail: string; market: MarketSnapshot | null } | null> => {
     const row = store.control.read();
@@ -145,9 +167,10 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
         return { code: REASON.duplicate_exposure_guard, detail: "foreign exposure (an order or position on the account that is not this lane's) in this market or event", market: null };
       }
     }
-    const m = store.scans.market(input.scanId, intent.ticker);
+    const m = await marketOf(intent);
     if (!m || !isMarketInAllowedScope(m, settings.scope, settings.mode)) {
-      return { code: REASON.scope_guard, detail: m ? 'outside the allowed scope (checked inside execute)' : "not in this cycle's scan", market: m };
+      const why = intent.reduceOnly ? 'held market unreadable' : "not in this cycle's scan";
+      return { code: REASON.scope_guard, detail: m ? 'outside the allowed scope (checked inside execute)' : why, market: m };
     }
     if (t.clockCheck) {
       // Exchange times (expiration, journal times) come from the venue clock: refuse while it cannot be trusted.
@@ -241,7 +264,7 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
       const now = await venueNow(t);
       const block = await freshBlock(o.intent, now);
       if (block) break;
-      const rv = await revalidateFresh(o.intent, store.scans.market(input.scanId, o.intent.ticker)!, input.nowMs, now);
+      const rv = await revalidateFresh(o.intent, (await marketOf(o.intent))!, input.nowMs, now);
       if (!rv.ok) break;
       r = await sendOnce(r.row, wire);
       filled = r.filled;
@@ -288,7 +311,7 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
       report(o, null, block.code, block.detail);
       continue;
     }
-    const m = store.scans.market(input.scanId, o.intent.ticker)!;
+    const m = (await marketOf(o.intent))!;
     const rv = await revalidateFresh(o.intent, m, input.nowMs, now);
     const price = rv.ok ? rv.limitPriceMicros : o.intent.priceMicros;
     const req = buildOrderRequest({
@@ -336,7 +359,7 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
     const neverSent = row.sentAtMs === null;
     const block = await freshBlock(o.intent, now);
     let rv: Revalidation | null = null;
-    if (!block) rv = await revalidateFresh(o.intent, store.scans.market(input.scanId, o.intent.ticker)!, input.nowMs, now);
+    if (!block) rv = await revalidateFresh(o.intent, (await marketOf(o.intent))!, input.nowMs, now);
     const expired = expirationOf(row.requestBody) * 1000 <= now;
     if (block || !rv || !rv.ok || expired) {
       const code = block?.code ?? (rv && !rv.ok ? rv.code : REASON.stale_intent_guard);
