@@ -6,6 +6,7 @@
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps, type Activities, type TradingDeps } from './activities';
+import { KeepAliveInterceptor } from './activities/keepalive-interceptor';
 import { ScrubFailuresInterceptor } from './activities/scrub-interceptor';
 import type { ExternalControl } from './domain/control';
 import { assertNoOtherLaneWorker, workerIdentity } from './lane-pollers';
@@ -26,6 +27,12 @@ export interface LaneWorkerOptions {
   checkPollers?: boolean;
   /** Pre-bundled workflow code (tests bundle once per suite); default: bundle `./workflows` at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /**
+   * Workflow cache size (SDK default otherwise). 0 turns sticky execution off: every workflow task goes through the
+   * lane's task queue. The week proof's killed workers need it: the time-skipping test server never times out a dead
+   * worker's sticky queue, so the next workflow task would wait there for ever (docs/week-proof.md).
+   */
+  maxCachedWorkflows?: number;
   /** Test seam only (fault injection): wraps the activities before the worker registers them. Production never sets it. */
   wrapActivities?: (activities: Activities) => Activities;
   /** The trading pipeline's venue, model and settings (see src/cli/trading-deps.ts); null = cannot trade. */
@@ -94,9 +101,11 @@ export async function createLaneWorker(opts: LaneWorkerOptions): Promise<LaneWor
       identity: workerIdentity(),
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
       activities,
-      interceptors: { activity: [() => ({ inbound: new ScrubFailuresInterceptor() })] },
+      // Scrub first (outermost), then the keep-alive beat of activities that have a heartbeat timeout.
+      interceptors: { activity: [() => ({ inbound: new ScrubFailuresInterceptor() }), () => ({ inbound: new KeepAliveInterceptor() })] },
       // One lane, modest load: keep the 2-core VPS responsive.
       maxConcurrentActivityTaskExecutions: 4,
+      ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
     });
     return {
       worker,

@@ -29,6 +29,11 @@ import { spawnWorker, type WorkerExit, type WorkerHandle } from './worker-contro
 import type { WeekWorkerSpec } from './worker-process';
 
 const HOUR = 3_600_000;
+/**
+ * Continue-as-new every 12 cycles: the worker runs without a workflow cache (see worker-process.ts), so each workflow
+ * task replays its run's history; short runs keep that linear in the week's length.
+ */
+const CYCLES_PER_RUN = 12;
 
 export interface WeekOptions {
   seed: number;
@@ -86,12 +91,51 @@ export function faultMix(rate: number) {
 
 export class TestServerDied extends Error {}
 
+/** Wall time without the simulator's clock moving after which the run is declared stalled (and diagnosed). */
+const STALL_MS = 180_000;
+
+/** Resolves when the simulator's clock has not moved for `ms` of wall time. */
+function stallWatch(sim: SimHandle, ms: number): { stalled: Promise<void>; stop(): void } {
+  let last = sim.core.exchange.nowMs;
+  let since = Date.now();
+  let timer: NodeJS.Timeout | null = null;
+  const stalled = new Promise<void>((resolve) => {
+    timer = setInterval(() => {
+      const now = sim.core.exchange.nowMs;
+      if (now !== last) {
+        last = now;
+        since = Date.now();
+      } else if (Date.now() - since > ms) resolve();
+    }, 1000);
+  });
+  return { stalled, stop: () => timer && clearInterval(timer) };
+}
+
+/** What the server holds when the run stalled: the last history events and pending activities. */
+async function diagnoseStall(handle: WorkflowHandle): Promise<string> {
+  try {
+    const d = await handle.describe();
+    const h = await handle.fetchHistory();
+    const tail = (h.events ?? []).slice(-3).map((e) => Object.keys(e).find((k) => k.endsWith('EventAttributes')) ?? String(e.eventType));
+    return `history length ${d.historyLength}, last events ${tail.join(' → ')}, pending activities ${(d.raw.pendingActivities ?? []).map((a) => a.activityType?.name).join(', ') || 'none'}`;
+  } catch (e) {
+    return `could not describe the workflow: ${(e as Error).message}`;
+  }
+}
+
+/** The run in progress (run-week's Ctrl-C handler tears it down: the test server must not outlive the harness). */
+let active: { teardown(): Promise<void> } | null = null;
+export async function abortActiveWeek(): Promise<void> {
+  await active?.teardown().catch(() => undefined);
+}
+
 export async function runWeek(o: WeekOptions): Promise<WeekResult> {
   const wall0 = Date.now();
   const plan = planKills(o.seed, o.kills);
   o.log(`week proof: seed ${o.seed}, ${o.days} simulated days, faults ${o.faultRate}, kills ${plan.join(', ') || 'none'}`);
   const dir = tempDir('kap-week-');
   const env = await createTimeSkippingEnv();
+  active = env;
   let sim: SimHandle | null = null;
   let worker: WorkerHandle | null = null;
   try {
@@ -116,7 +160,7 @@ export async function runWeek(o: WeekOptions): Promise<WeekResult> {
     };
     const input: TradingCycleInput = {
       lane: { lane: ctx.lane, mode: ctx.mode, env: ctx.env, configHash: ctx.configHash },
-      cycleIntervalSeconds: 3600, maxCycles, cyclesPerRun: 48,
+      cycleIntervalSeconds: 3600, maxCycles, cyclesPerRun: CYCLES_PER_RUN,
       banner: { dbPath, scope: `series=${ctx.scope.seriesTickers.join(',')}`, bankroll: '$1000.00', startedBy: 'week-proof' },
     };
     let handle: WorkflowHandle | null = null;
@@ -135,12 +179,20 @@ export async function runWeek(o: WeekOptions): Promise<WeekResult> {
     const ticker = o.progress ? setInterval(() => o.progress!(progressOf(s, startMs, wall0, maxCycles, counted, dbPath)), 1000) : null;
     let result: TradingCycleResult | null = null;
     let infrastructureFailure: string | null = null;
+    let stalled: string | null = null;
+    const watch = stallWatch(s, STALL_MS);
     try {
       const resultP = handle.result() as Promise<TradingCycleResult>;
       resultP.catch(() => undefined);
       for (;;) {
         const w: WorkerHandle = worker;
-        const next = await Promise.race([resultP.then((r) => ({ r }), (e: Error) => ({ e })), w.exited.then((x) => ({ x }))]);
+        const next = await Promise.race([resultP.then((r) => ({ r }), (e: Error) => ({ e })), w.exited.then((x) => ({ x })), watch.stalled.then(() => ({ stall: true as const }))]);
+        if ('stall' in next) {
+          if (!(await serverAlive(env.connection))) throw new TestServerDied('the Temporal test server is gone (the run stalled)');
+          stalled = `no progress for ${STALL_MS / 1000} s at sim ${new Date(s.nowMs()).toISOString()}: ${await diagnoseStall(handle)}`;
+          o.log(`STALLED: ${stalled}`);
+          break;
+        }
         if ('r' in next) {
           result = next.r;
           break;
@@ -165,14 +217,15 @@ export async function runWeek(o: WeekOptions): Promise<WeekResult> {
       else throw e;
     } finally {
       if (ticker) clearInterval(ticker);
+      watch.stop();
     }
     const rssEndBytes = worker.rssBytes();
     await worker.stop();
     worker = null;
-    const runs = infrastructureFailure ? [] : await workflowFacts(env.client, ctx.lane, result!.firstRunId);
+    const runs = infrastructureFailure || !result ? [] : await workflowFacts(env.client, ctx.lane, result.firstRunId);
     const criteria = judgeWeek({
       sim: s, accountId: key.keyId, dbPath, config: ctx, maxCycles, result, kills: kills.length, plannedKills: plan.length,
-      unplannedExits: unplanned.length, killSwitch: drills.killSwitch as never,
+      unplannedExits: unplanned.length, killSwitch: drills.killSwitch as never, stalled,
     });
     const out: WeekResult = {
       seed: o.seed, days: o.days, faultRate: o.faultRate, cycles: result?.cycles ?? 0,
@@ -188,6 +241,7 @@ export async function runWeek(o: WeekOptions): Promise<WeekResult> {
     await worker?.stop().catch(() => undefined);
     await sim?.close();
     await env.teardown().catch(() => undefined);
+    active = null;
   }
 }
 

@@ -26,6 +26,8 @@ export interface WeekJudgeInput {
   plannedKills: number;
   unplannedExits: number;
   killSwitch: { onMs: number; offMs: number; signalled: string[] } | null;
+  /** Set when the run made no progress (with the server's view of the workflow). */
+  stalled?: string | null;
 }
 
 function rows<T>(dbPath: string, sql: string, ...params: unknown[]): T[] {
@@ -84,6 +86,7 @@ export function judgeWeek(i: WeekJudgeInput): Criteria {
 
   const s1: string[] = [];
   const errors = cycles.filter((c) => c.outcome.startsWith('error'));
+  if (i.stalled) s1.push(`stalled: ${i.stalled}`);
   if (!i.result) s1.push('the workflow did not complete');
   else if (i.result.cycles !== i.maxCycles) s1.push(`${i.result.cycles} of ${i.maxCycles} cycles`);
   if (cycles.length !== i.maxCycles) s1.push(`${cycles.length} cycle rows in the lane DB, expected ${i.maxCycles}`);

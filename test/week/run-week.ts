@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { runWeek, type Progress, type WeekResult } from './harness';
+import { abortActiveWeek, runWeek, type Progress, type WeekResult } from './harness';
 
 interface Flags { seed: number; days: number; faults: number; kills: number; out: string; json: boolean }
 
@@ -67,6 +67,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const tty = process.stderr.isTTY;
+  process.once('SIGINT', () => void abortActiveWeek().finally(() => process.exit(130)));
+  process.once('SIGTERM', () => void abortActiveWeek().finally(() => process.exit(143)));
   const r = await runWeek({
     seed: f.seed, days: f.days, faultRate: f.faults, kills: f.kills,
     log: (l) => process.stderr.write(`${tty ? '\n' : ''}${l}\n`),

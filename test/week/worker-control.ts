@@ -32,6 +32,16 @@ export function spawnWorker(spec: WeekWorkerSpec, crashAt: string | null, extraE
     // Its own process group: a signal to the worker (or its group) never reaches the harness or the Temporal server.
     detached: true,
   });
+  // The worker is in its own process group: make sure it never outlives the harness.
+  const killOnExit = () => {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  process.on('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => {
     stderr = (stderr + c.toString('utf8')).slice(-4000);

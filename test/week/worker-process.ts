@@ -52,6 +52,9 @@ async function main(): Promise<void> {
       // The time-skipping test server has no DescribeTaskQueue (the poller check: test/lane-pollers*.test.ts).
       checkPollers: false,
       workflowBundle: { codePath: spec.bundlePath },
+      // No workflow cache, so no sticky queue: the time-skipping test server never times out a killed worker's sticky
+      // queue (and does not implement ResetStickyTaskQueue), so the next workflow task would wait there for ever.
+      maxCachedWorkflows: 0,
       trading: buildTradingDeps(ctx, {
         logger,
         simBaseUrl: spec.simBaseUrl,
