@@ -69,7 +69,7 @@ export function reconciledThisCycle(firstRunId: string, cycle: number, gate: Rec
 
 export interface ReconcileDeps {
   store: Store;
-  venue: Pick<KalshiClient, 'getUserDataTimestamp' | 'listOrders' | 'listFills' | 'getPositions' | 'listSettlements' | 'getBalance' | 'getMarket'>
+  venue: Pick<KalshiClient, 'getUserDataTimestamp' | 'listOrders' | 'listFills' | 'getPositions' | 'listSettlements' | 'getBalance' | 'getMarket' | 'getHistoricalCutoff'>
     & Partial<Pick<KalshiClient, 'getOrderGroup' | 'createOrderGroup' | 'resetOrderGroup'>>;
   logger: Logger;
   gate?: ReconciliationGate;
@@ -103,12 +103,25 @@ async function readExchange(deps: ReconcileDeps, minTs: number) {
   // The user-data timestamp first: the walks that follow are at least that fresh (find-order.ts).
   const { asOfTime } = await read('GET /exchange/user_data_timestamp', () => v.getUserDataTimestamp());
   const asOfMsRaw = Date.parse(asOfTime);
-  const orders = await read('GET /portfolio/orders', () => v.listOrders({ minTs, limit: 1000, subaccount: sub }));
+  const walked = await read('GET /portfolio/orders', () => v.listOrders({ minTs, limit: 1000, subaccount: sub }));
+  // Every resting order, with no min_ts (all pages): a foreign order placed before the lane started still blocks its
+  // market and event (the walk above starts 120 s before the lane). Merged by order id; the walk's copy wins.
+  const resting = await read('GET /portfolio/orders?status=resting', () => v.listOrders({ status: 'resting', limit: 1000, subaccount: sub }));
+  const seen = new Set(walked.map((o) => o.orderId));
+  const orders = [...walked, ...resting.filter((o) => !seen.has(o.orderId))];
   const fills = await read('GET /portfolio/fills', () => v.listFills({ minTs, limit: 1000, subaccount: sub }));
   const positions = await read('GET /portfolio/positions', () => v.getPositions({ limit: 1000, subaccount: sub }));
   const settlements = await read('GET /portfolio/settlements', () => v.listSettlements({ minTs, limit: 1000, subaccount: sub }));
+  // The historical order cutoff: unreadable → null (no row is concluded "not placed" this run; nothing else depends on it).
+  let ordersCutoffMs: number | null = null;
+  let cutoffNote: string | null = null;
+  try {
+    ordersCutoffMs = (await v.getHistoricalCutoff()).ordersUpdatedMs;
+  } catch (err) {
+    cutoffNote = `GET /historical/cutoff: ${safeErrorMessage(err)}; no unknown row is concluded "not placed" this run`;
+  }
   const balance = await read('GET /portfolio/balance', () => v.getBalance(sub !== undefined ? { subaccount: sub } : {}));
-  return { asOfTime: Number.isFinite(asOfMsRaw) ? asOfTime : null, asOfMs: Number.isFinite(asOfMsRaw) ? asOfMsRaw : null, orders, fills, positions, settlements, balance };
+  return { asOfTime: Number.isFinite(asOfMsRaw) ? asOfTime : null, asOfMs: Number.isFinite(asOfMsRaw) ? asOfMsRaw : null, orders, fills, positions, settlements, balance, ordersCutoffMs, cutoffNote };
 }
 
 export async function reconcileLane(deps: ReconcileDeps, input: Pick<CycleRef, 'firstRunId' | 'cycle' | 'nowMs'>): Promise<ReconcileSummary> {
@@ -130,16 +143,38 @@ export async function reconcileLane(deps: ReconcileDeps, input: Pick<CycleRef, '
     // Events of markets the journal does not name (foreign exposure, adoptions): one market read each.
     const eventOf: Record<string, string> = {};
     for (const r of journal) eventOf[r.ticker] = r.eventTicker;
+    // An adoption needs its event (else the run is incomplete); a FOREIGN market that cannot be read (e.g. moved to
+    // /historical/markets) keeps an unknown event: the ticker itself is blocked and the run stays complete.
     const need = new Set<string>();
-    for (const o of x.orders) if (!knownTickers.has(o.ticker) && (o.status === 'resting' || (o.clientOrderId?.startsWith(prefix) && !journalIds.has(o.clientOrderId)))) need.add(o.ticker);
+    const adopt = new Set<string>();
+    for (const o of x.orders) {
+      if (knownTickers.has(o.ticker)) continue;
+      const lane = o.clientOrderId !== null && o.clientOrderId.startsWith(prefix) && !journalIds.has(o.clientOrderId);
+      if (lane) adopt.add(o.ticker);
+      if (o.status === 'resting' || lane) need.add(o.ticker);
+    }
     for (const p of x.positions.marketPositions) if (p.position !== 0 && !knownTickers.has(p.ticker)) need.add(p.ticker);
-    for (const t of need) if (!(t in eventOf)) eventOf[t] = (await read(`GET /markets/${t}`, () => deps.venue.getMarket(t))).eventTicker;
+    const unreadable: string[] = [];
+    for (const t of need) {
+      if (t in eventOf) continue;
+      if (adopt.has(t)) {
+        eventOf[t] = (await read(`GET /markets/${t}`, () => deps.venue.getMarket(t))).eventTicker;
+        continue;
+      }
+      try {
+        eventOf[t] = (await deps.venue.getMarket(t)).eventTicker;
+      } catch (err) {
+        unreadable.push(`foreign market ${t}: GET /markets/${t} failed (${safeErrorMessage(err)}); its event is unknown, the ticker itself is blocked`);
+      }
+    }
     plan = planReconciliation({
       prefix, journal, orders: x.orders, fills: x.fills, positions: x.positions.marketPositions, settlements: x.settlements,
-      asOfMs: x.asOfMs, asOfTime: x.asOfTime, balanceMicros, startBalanceMicros: ledger.startBalance(),
+      asOfMs: x.asOfMs, asOfTime: x.asOfTime, ordersCutoffMs: x.ordersCutoffMs, current: { firstRunId: input.firstRunId, cycle: input.cycle }, balanceMicros, startBalanceMicros: ledger.startBalance(),
       ledgerCashMicros: ledger.cashChange(), bookedFillIds: ledger.bookedFillIds(), ledgerPositions: ledger.positions(),
       settledTickers: ledger.settledTickers(), eventOf, previousMismatches: ledger.previousMismatches(),
     });
+    plan.notes.push(...unreadable, ...(x.cutoffNote ? [x.cutoffNote] : []));
+    for (const n of unreadable) logger.warn({ cycle: input.cycle }, n);
   } catch (err) {
     const reason = safeErrorMessage(err);
     gate.revoke(input.firstRunId, input.cycle);
@@ -166,6 +201,9 @@ export async function reconcileLane(deps: ReconcileDeps, input: Pick<CycleRef, '
     const og = await syncOrderGroup({ getOrderGroup: v.getOrderGroup.bind(v), createOrderGroup: v.createOrderGroup.bind(v), resetOrderGroup: v.resetOrderGroup.bind(v) }, store, deps.orderGroup, input.nowMs, logger);
     summary.orderGroup = og.note;
     if (og.latch.length > 0) summary.latch = og.latch;
+  }
+  if (plan.pastCutoff.length > 0) {
+    logger.warn({ cycle: input.cycle, clientOrderIds: plan.pastCutoff }, 'ALERT: unknown orders first sent before the historical cutoff stay unknown (unknown_order_outcome_guard): look them up in /historical/orders by hand');
   }
   if (plan.mismatch) logger.warn({ cycle: input.cycle, mismatch: plan.mismatch, consecutive: plan.consecutiveMismatches }, 'reconciliation mismatch: new entries blocked (reconciliation_mismatch_guard)');
   return summary;

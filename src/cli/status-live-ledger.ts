@@ -74,7 +74,8 @@ export function liveLedgerStatus(db: Database, bankroll: Micros | null) {
     mismatch: block.blocked,
     latched: block.latched,
     foreign: liveLedger.foreign().length,
-    unknownOrders: rows.filter((r) => r.status === 'unknown' || (r.status === 'pending_submit' && r.sentAtMs !== null)).length,
+    // What JournalStore.hasUnknown() counts (unknown_order_outcome_guard): every unknown and pending_submit row.
+    unknownOrders: rows.filter((r) => r.status === 'unknown' || r.status === 'pending_submit').length,
   };
   const bodyOf = new Map(rows.map((r) => [`${r.ticker}|${r.side}|${r.action}|${r.priceMicros}`, r.requestBody]));
   return {

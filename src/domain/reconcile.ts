@@ -21,7 +21,7 @@
 import type { Centis, Micros } from './fixed';
 import { complement, notional, ONE_DOLLAR } from './fixed';
 import { unreservedBalanceMicros } from './balance-assumption';
-import { notBeforeMs, resolveUnknown, Resolution } from './order-outcome';
+import { planJournalTransitions, type JournalRowLike, type Transition } from './reconcile-journal';
 
 /** Consecutive mismatching (complete) runs after which the mismatch latches until an operator clears it. */
 export const MISMATCH_LATCH_RUNS = 3;
@@ -32,16 +32,7 @@ export { BALANCE_RESERVES_RESTING_COLLATERAL, restingCollateralMicros, unreserve
 /** The exchange floors each fill's balance change to the cent and rebates per order (§8): ≤ 1¢ per order apart. */
 export const CASH_TOLERANCE_PER_ORDER: Micros = 10_000;
 
-export interface JournalRowLike {
-  clientOrderId: string;
-  ticker: string;
-  eventTicker: string;
-  status: string;
-  exchangeOrderId: string | null;
-  sentAtMs: number | null;
-  firstSentAtMs: number | null;
-  attemptEndedAtMs: number | null;
-}
+export type { JournalRowLike, Transition } from './reconcile-journal';
 
 export interface ExchangeOrderLike {
   orderId: string;
@@ -101,6 +92,13 @@ export interface ReconcileInput {
   /** GET /exchange/user_data_timestamp, read before the walks (ms; null if unreadable: absence proves nothing). */
   asOfMs: number | null;
   asOfTime: string | null;
+  /**
+   * GET /historical/cutoff `orders_updated_ts` (ms): orders canceled/executed before it are only in /historical/orders,
+   * so a row first sent before it is never concluded "not placed" from /portfolio/orders. Null = unreadable.
+   */
+  ordersCutoffMs: number | null;
+  /** The reconciling workflow and cycle: never-sent pending rows of other runs / earlier cycles are skipped. */
+  current?: { firstRunId: string; cycle: number };
   balanceMicros: Micros;
   /**
    * The balance when the lane started (its first complete reconciliation); null on that first run: then the start is
@@ -117,14 +115,6 @@ export interface ReconcileInput {
   eventOf: Readonly<Record<string, string>>;
   /** consecutive_mismatches of the previous complete run. */
   previousMismatches: number;
-}
-
-export interface Transition {
-  clientOrderId: string;
-  from: string;
-  to: 'resting' | 'executed' | 'canceled' | 'rejected' | 'unknown';
-  exchangeOrderId: string | null;
-  detail: string;
 }
 
 export interface Adoption {
@@ -179,6 +169,8 @@ export interface ReconcilePlan {
   startBalanceMicros: Micros;
   /** Things worth a line in the run's detail that are not mismatches (a resting row missing from the walk...). */
   notes: string[];
+  /** Unknown rows that stay unknown because they were first sent before the historical cutoff: alert an operator. */
+  pastCutoff: string[];
 }
 
 /** `ka1<hex>-<cycle36>-<idx36>` → cycle and index, or null when the id carries the prefix but not the shape. */
@@ -259,34 +251,10 @@ export function planReconciliation(input: ReconcileInput): ReconcilePlan {
   for (const o of input.orders) if (o.clientOrderId !== null && !byClientId.has(o.clientOrderId)) byClientId.set(o.clientOrderId, o);
   const journalIds = new Set(input.journal.map((r) => r.clientOrderId));
 
-  // (a) journal rows
-  const transitions: Transition[] = [];
-  for (const r of input.journal) {
-    if (r.status !== 'pending_submit' && r.status !== 'unknown' && r.status !== 'resting') continue;
-    const o = byClientId.get(r.clientOrderId);
-    if (o && o.ticker !== r.ticker) {
-      notes.push(`${r.clientOrderId}: the exchange's order ${o.orderId} is on ${o.ticker}, the journal says ${r.ticker}; left as is`);
-      continue;
-    }
-    let res: Resolution;
-    if (r.status === 'resting') {
-      if (!o) {
-        notes.push(`${r.clientOrderId}: resting in the journal but not in the orders walk; left resting`);
-        continue;
-      }
-      res = resolveUnknown({ status: 'found', order: o }, null);
-    } else if (o) {
-      res = resolveUnknown({ status: 'found', order: o }, null);
-    } else if (r.sentAtMs === null) {
-      continue; // never sent: the order path sends or skips it
-    } else if (input.asOfMs !== null && input.asOfTime !== null) {
-      res = resolveUnknown({ status: 'absent', asOfTime: input.asOfTime, asOfMs: input.asOfMs }, notBeforeMs(r));
-    } else {
-      res = resolveUnknown({ status: 'cannot_tell', reason: 'unreadable user_data_timestamp', asOfTime: null }, notBeforeMs(r));
-    }
-    if (res.status === r.status) continue; // nothing new (still resting / still unknown)
-    transitions.push({ clientOrderId: r.clientOrderId, from: r.status, to: res.status, exchangeOrderId: 'exchangeOrderId' in res ? res.exchangeOrderId : null, detail: `reconciliation: ${res.detail}` });
-  }
+  // (a) journal rows (reconcile-journal.ts)
+  const step = planJournalTransitions({ journal: input.journal, byClientId, asOfMs: input.asOfMs, asOfTime: input.asOfTime, ordersCutoffMs: input.ordersCutoffMs, current: input.current });
+  const transitions: Transition[] = step.transitions;
+  notes.push(...step.notes);
 
   // (d) adoptions and (e) foreign orders
   const adoptions: Adoption[] = [];
@@ -296,9 +264,14 @@ export function planReconciliation(input: ReconcileInput): ReconcilePlan {
   const eventOf = (t: string): string => input.eventOf[t] ?? t;
   for (const o of input.orders) {
     const cid = o.clientOrderId;
+    // Journal membership first: rows of any first run id the journal holds (a `restart` makes a new prefix; the
+    // previous workflow's orders are still the lane's, never foreign).
+    if (cid !== null && journalIds.has(cid)) {
+      laneOrderIds.set(o.orderId, cid);
+      continue;
+    }
     if (cid !== null && cid.startsWith(prefix)) {
       laneOrderIds.set(o.orderId, cid);
-      if (journalIds.has(cid)) continue;
       const parsed = parseLaneOrderId(prefix, cid);
       if (parsed) {
         adoptions.push({ clientOrderId: cid, ...parsed, order: o, eventTicker: eventOf(o.ticker) });
@@ -380,6 +353,6 @@ export function planReconciliation(input: ReconcileInput): ReconcilePlan {
   return {
     transitions, adoptions, fills, settlements,
     positions: [...changed].sort().map((t) => positions.get(t)!),
-    foreign, mismatch, consecutiveMismatches, latch: consecutiveMismatches >= MISMATCH_LATCH_RUNS, startBalanceMicros, notes,
+    foreign, mismatch, consecutiveMismatches, latch: consecutiveMismatches >= MISMATCH_LATCH_RUNS, startBalanceMicros, notes, pastCutoff: step.pastCutoff,
   };
 }

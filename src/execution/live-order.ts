@@ -211,7 +211,7 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
     if (first === null) return row;
     try {
       const lookup = await t.venue.findOrderByClientOrderId({
-        ticker: row.ticker, clientOrderId: row.clientOrderId, minTs: Math.max(0, Math.floor(first / 1000) - 120), sentAtMs: notBefore ?? first,
+        ticker: row.ticker, clientOrderId: row.clientOrderId, minTs: Math.max(0, Math.floor(first / 1000) - 120), sentAtMs: notBefore ?? first, firstSentAtMs: first,
         ...subaccountParam(settings.config),
       });
       const res = resolveUnknown(lookup, notBefore);

@@ -58,6 +58,8 @@ export class SimCore {
   readonly authWindow: AuthWindow;
   exchange!: Exchange;
   received: ReceivedOrder[] = [];
+  /** The historical order cutoff (src/sim/historical.ts); null = a year before the clock. */
+  historicalCutoffMs: number | null = null;
   private mt: MarketTime = { lastTickIndex: 0 };
   private startMs: number;
 
@@ -142,6 +144,7 @@ export class SimCore {
     }
     this.faults.reset();
     this.limiter?.reset();
+    this.historicalCutoffMs = null;
     this.build();
   }
 

@@ -13,6 +13,7 @@
  *   sim.history(accountId?) // the evidence: order state changes, fills, settlements (= GET /__sim/history)
  *   sim.forceSettle(ticker, 'yes' | 'no')   // close + determine + finalize now (payouts to /portfolio/settlements)
  *   sim.addKey(keyId, publicKeyPem); sim.setBalance(keyId, micros); sim.reset(); await sim.close();
+ *   sim.setHistoricalCutoff(ms | null)   // GET /historical/cutoff; older canceled/executed orders leave /portfolio/orders
  *
  * Options (all optional): port (0 = ephemeral), host (127.0.0.1), scenario (Scenario object or JSON file path;
  * default: built-in week-long scenario), keys / keysDir (`<keyId>.pem` public keys), clock ({mode:'wall'} default, or
@@ -89,6 +90,8 @@ export interface SimHandle {
   forceSettle(ticker: string, result?: MarketResult): { ticker: string; status: string; result: string };
   addKey(keyId: string, publicKeyPem: string): void;
   setBalance(keyId: string, micros: Micros): void;
+  /** GET /historical/cutoff's orders_updated_ts (ms; null = a year back): older canceled/executed orders leave /portfolio/orders. */
+  setHistoricalCutoff(ms: number | null): void;
   reset(): void;
   close(): Promise<void>;
   /** The state behind the server (for white-box tests). */
@@ -142,6 +145,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<SimHandle
     },
     addKey: (keyId, pem) => core.keys.add(keyId, pem),
     setBalance: (keyId, micros) => core.setBalance(keyId, micros),
+    setHistoricalCutoff: (ms) => { core.historicalCutoffMs = ms; },
     reset: () => core.reset(),
     close: () => srv.close(),
   };

@@ -5,6 +5,7 @@ import { ORDER_GROUP_WINDOW_MS, wouldTriggerNow } from './order-groups';
 import { checkTypes, decodeBody } from './order-request';
 import { parseIntParam, parseLimit, paginate } from './query';
 import { BASIC_TIER, ENDPOINT_COSTS_BODY } from './rate-limit';
+import { inLiveTier } from './historical';
 import { accountAt } from './read-lag';
 import { Ctx, Route, ok } from './router';
 import type { SimOrder } from './types';
@@ -102,7 +103,7 @@ export const portfolioRoutes: Route[] = [
     // `subaccount` omitted = every subaccount's orders (kalshi-api.md §4.4); N = only N's.
     const sub = parseIntParam(ctx.query, 'subaccount');
     const all = userOrders(ctx).filter((o) => (!ticker || o.ticker === ticker) && (!status || o.status === status) && (sub === undefined || o.subaccount === sub) &&
-      (!evs || evs.has(ex.markets.get(o.ticker)?.eventTicker ?? '')) && inTs(o.createdMs));
+      (!evs || evs.has(ex.markets.get(o.ticker)?.eventTicker ?? '')) && inTs(o.createdMs) && inLiveTier(ctx.core, o));
     const { page, cursor } = paginate(all, ctx.query, limit);
     return ok({ cursor, orders: page.map(orderJson) });
   } },

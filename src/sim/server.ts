@@ -15,12 +15,13 @@ import { Ctx, matchRoute, Route } from './router';
 import { orderRoutes } from './routes-orders';
 import { portfolioRoutes } from './routes-portfolio';
 import { publicRoutes } from './routes-public';
+import { historicalRoutes } from './historical';
 
 export const API_PREFIX = '/trade-api/v2';
 export const ORACLE_PREFIX = '/sim-oracle/v1';
 export const ADMIN_PREFIX = '/__sim';
 const MAX_BODY = 1_000_000;
-const ROUTES: Route[] = [...publicRoutes, ...portfolioRoutes, ...orderRoutes];
+const ROUTES: Route[] = [...publicRoutes, ...portfolioRoutes, ...orderRoutes, ...historicalRoutes];
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -40,7 +40,8 @@ export const TRANSITIONS: Readonly<Record<JournalStatus, readonly JournalStatus[
  * but an executed order stays executed and a canceled one can only turn out executed.
  */
 export const RECONCILIATION_TRANSITIONS: Readonly<Record<JournalStatus, readonly JournalStatus[]>> = Object.freeze({
-  pending_submit: ['resting', 'executed', 'canceled', 'rejected', 'unknown'],
+  // skipped: a never-sent row of a past cycle (never_sent_guard; recordOutcome refuses it once sent).
+  pending_submit: ['resting', 'executed', 'canceled', 'rejected', 'unknown', 'skipped'],
   unknown: ['resting', 'executed', 'canceled', 'rejected', 'unknown'],
   resting: ['resting', 'executed', 'canceled'],
   rejected: ['resting', 'executed', 'canceled'],

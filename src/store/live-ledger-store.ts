@@ -148,7 +148,8 @@ export class LiveLedgerStore {
         if (!row || row.status !== t.from) continue; // changed meanwhile: the next run sees it
         if (!RECONCILIATION_TRANSITIONS[row.status].includes(t.to as JournalStatus)) continue;
         if (t.exchangeOrderId && row.exchangeOrderId && t.exchangeOrderId !== row.exchangeOrderId) continue; // the run detail notes it
-        this.journal.recordOutcome(t.clientOrderId, t.to, { atMs: ctx.atMs, exchangeOrderId: t.exchangeOrderId, detail: t.detail, reconciled: true });
+        if (t.to === 'skipped' && (row.sentAtMs !== null || row.firstSentAtMs !== null || !t.skipCode)) continue; // sent meanwhile: not skippable
+        this.journal.recordOutcome(t.clientOrderId, t.to, { atMs: ctx.atMs, exchangeOrderId: t.exchangeOrderId, detail: t.detail, reconciled: true, ...(t.to === 'skipped' ? { skipCode: t.skipCode } : {}) });
       }
       for (const a of plan.adoptions) this.adopt(ctx, a);
 

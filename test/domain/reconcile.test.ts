@@ -6,6 +6,8 @@ import {
   applyFillToPosition, ExchangeFillLike, ExchangeOrderLike, JournalRowLike, LedgerPositionLike, MISMATCH_LATCH_RUNS, parseLaneOrderId,
   planReconciliation, ReconcileInput, settlementRevenue, walkMinTs,
 } from '../../src/domain/reconcile';
+import { exitBlockReason, initialControlState } from '../../src/domain/control';
+import { reasonInfo } from '../../src/domain/reason-codes';
 
 const PREFIX = 'ka1abc-';
 const flat = (ticker = 'T-E-A'): LedgerPositionLike => ({ ticker, positionCentis: 0, costMicros: 0, realizedPnlMicros: 0, feesMicros: 0, settled: false });
@@ -20,7 +22,7 @@ const exOrder = (o: Partial<ExchangeOrderLike>): ExchangeOrderLike => ({
   price: 520_000, bookSide: 'bid', initialCount: 100, createdTime: null, ...o,
 });
 const base = (o: Partial<ReconcileInput> = {}): ReconcileInput => ({
-  prefix: PREFIX, journal: [], orders: [], fills: [], positions: [], settlements: [], asOfMs: 2_000, asOfTime: '1970-01-01T00:00:02Z',
+  prefix: PREFIX, journal: [], orders: [], fills: [], positions: [], settlements: [], asOfMs: 2_000, asOfTime: '1970-01-01T00:00:02Z', ordersCutoffMs: 0,
   balanceMicros: 100_000_000, startBalanceMicros: 100_000_000, ledgerCashMicros: 0, bookedFillIds: new Set(), ledgerPositions: [], settledTickers: new Set(),
   eventOf: {}, previousMismatches: 0, ...o,
 });
@@ -102,4 +104,58 @@ test('a position mismatch in a known market, booked fills skipped, and the latch
   expect(plan.mismatch).toEqual({ positions: [{ ticker: 'T-E-A', exchange: 300, ledger: 200 }], cash: null });
   expect([plan.consecutiveMismatches, plan.latch]).toEqual([3, true]);
   expect(planReconciliation({ ...input, positions: [{ ticker: 'T-E-A', position: 200 }] })).toMatchObject({ mismatch: null, consecutiveMismatches: 0, latch: false });
+});
+
+test('historical cutoff (origin B11): a row first sent before orders_updated_ts, absent from the walk, stays unknown and is listed for an alert', () => {
+  const old = row({ sentAtMs: 1_000, firstSentAtMs: 1_000, attemptEndedAtMs: 1_500 });
+  // The same complete walk, the data fresh past the send: after the cutoff → rejected; before it → stays unknown.
+  const after = planReconciliation(base({ journal: [old], asOfMs: 5_000, ordersCutoffMs: 999 }));
+  expect(after.transitions.map((t) => t.to)).toEqual(['rejected']);
+  expect(after.pastCutoff).toEqual([]);
+  const before = planReconciliation(base({ journal: [old], asOfMs: 5_000, ordersCutoffMs: 1_001 }));
+  expect(before.transitions).toEqual([]);
+  expect(before.pastCutoff).toEqual([old.clientOrderId]);
+  expect(before.notes.join('\n')).toMatch(/before the historical order cutoff.*stays unknown/);
+  // A resend after the cutoff does not help: the FIRST send is what the exchange may have archived.
+  const resent = planReconciliation(base({ journal: [{ ...old, sentAtMs: 3_000, attemptEndedAtMs: 3_100 }], asOfMs: 5_000, ordersCutoffMs: 2_000 }));
+  expect([resent.transitions, resent.pastCutoff]).toEqual([[], [old.clientOrderId]]);
+  // The cutoff unreadable: nothing is concluded absent either.
+  expect(planReconciliation(base({ journal: [old], asOfMs: 5_000, ordersCutoffMs: null })).transitions).toEqual([]);
+  // Found in the walk: resolved whatever the cutoff.
+  expect(planReconciliation(base({ journal: [old], orders: [exOrder({ status: 'executed', remainingCount: 0, fillCount: 100 })], asOfMs: 5_000, ordersCutoffMs: 9_999 })).transitions.map((t) => t.to)).toEqual(['executed']);
+});
+
+test('after restart (a new first run id = a new prefix) the previous run\'s journaled orders are the lane\'s, not foreign; their fills are booked', () => {
+  const oldPrefix = 'ka1old-';
+  const prev = row({ clientOrderId: `${oldPrefix}3-0`, status: 'resting', exchangeOrderId: null, firstRunId: 'old', cycle: 3 });
+  const orders = [exOrder({ orderId: 'o9', clientOrderId: `${oldPrefix}3-0`, status: 'resting', fillCount: 100, remainingCount: 100 })];
+  const fills = [fill({ fillId: 'f9', orderId: 'o9', count: 100 })];
+  const plan = planReconciliation(base({ journal: [prev], orders, fills, positions: [{ ticker: 'T-E-A', position: 100 }], balanceMicros: 100_000_000 - 520_000, current: { firstRunId: 'new', cycle: 1 } }));
+  expect(plan.foreign).toEqual([]);
+  expect(plan.adoptions).toEqual([]);
+  expect(plan.fills.map((f) => [f.fillId, f.clientOrderId])).toEqual([['f9', `${oldPrefix}3-0`]]);
+  expect(plan.mismatch).toBeNull();
+  // An order with an old prefix the journal does NOT hold is still foreign.
+  const stranger = planReconciliation(base({ orders: [exOrder({ orderId: 'o8', clientOrderId: `${oldPrefix}3-1` })] }));
+  expect(stranger.foreign.map((f) => f.ref)).toEqual(['o8']);
+});
+
+test('a never-sent pending row of a past cycle is skipped (never_sent_guard); of the current cycle it is left to the order path; one the walk holds is resolved', () => {
+  const never = (o: Partial<JournalRowLike>) => row({ status: 'pending_submit', sentAtMs: null, firstSentAtMs: null, attemptEndedAtMs: null, firstRunId: 'run', cycle: 2, ...o });
+  const past = planReconciliation(base({ journal: [never({})], current: { firstRunId: 'run', cycle: 3 } }));
+  expect(past.transitions).toEqual([expect.objectContaining({ clientOrderId: `${PREFIX}1-0`, from: 'pending_submit', to: 'skipped', skipCode: 'never_sent_guard' })]);
+  // Another workflow's row (after restart) is past too, whatever its cycle number.
+  expect(planReconciliation(base({ journal: [never({ firstRunId: 'old', cycle: 9 })], current: { firstRunId: 'run', cycle: 1 } })).transitions.map((t) => t.to)).toEqual(['skipped']);
+  expect(planReconciliation(base({ journal: [never({})], current: { firstRunId: 'run', cycle: 2 } })).transitions).toEqual([]);
+  // The exchange holds an order with its id (bytes did leave): the exchange's status, never skipped.
+  expect(planReconciliation(base({ journal: [never({})], orders: [exOrder({})], current: { firstRunId: 'run', cycle: 3 } })).transitions.map((t) => t.to)).toEqual(['resting']);
+  // A sent pending row is never skipped (it may be on the exchange).
+  expect(planReconciliation(base({ journal: [never({ sentAtMs: 1_000, firstSentAtMs: 1_000 })], asOfMs: 500, current: { firstRunId: 'run', cycle: 3 } })).transitions.map((t) => t.to)).toEqual(['unknown']);
+});
+
+test('the registry says what execute does: reconciliation_mismatch_guard blocks entries only; a latched one lets exits through', () => {
+  expect(reasonInfo('reconciliation_mismatch_guard')).toMatchObject({ blocks: 'new_entries', latches: true });
+  const latched = { ...initialControlState(), latchedHalts: [{ code: 'reconciliation_mismatch_guard', reason: 'three runs', atMs: 1 }] };
+  expect(exitBlockReason(latched)).toBeNull();
+  expect(reasonInfo('never_sent_guard')).toMatchObject({ blocks: 'new_entries', clears: 'per_decision' });
 });

@@ -290,6 +290,15 @@ export class KalshiClient {
     return this.getOne({ path: '/exchange/user_data_timestamp', auth: 'required', operation: 'GET /exchange/user_data_timestamp' }, W.UserDataTimestampWire, (w) => ({ asOfTime: w.as_of_time }));
   }
 
+  /**
+   * GET /historical/cutoff `orders_updated_ts`: orders canceled or executed before it are only in GET
+   * /historical/orders (kalshi-api.md §4.4); resting orders are always in /portfolio/orders.
+   */
+  getHistoricalCutoff(): Promise<{ ordersUpdatedTime: string; ordersUpdatedMs: number }> {
+    return this.getOne({ path: '/historical/cutoff', auth: 'optional', operation: 'GET /historical/cutoff' }, W.HistoricalCutoffWire,
+      (w) => ({ ordersUpdatedTime: w.orders_updated_ts, ordersUpdatedMs: Date.parse(w.orders_updated_ts) }));
+  }
+
   /** `subaccount` (kalshi-api.md §4.1: 0 primary, 1–63): that subaccount's balance; omitted = the account's default. */
   getBalance(f: { subaccount?: number } = {}): Promise<T.KalshiBalance> {
     return this.getOne({ path: '/portfolio/balance', auth: 'required', operation: 'GET /portfolio/balance', query: { subaccount: f.subaccount } }, W.BalanceWire, P.toBalance);
@@ -350,7 +359,7 @@ export class KalshiClient {
 
   /** Resolve an `unknown` / `already_exists` create: found / absent (as of user_data_timestamp) / cannot_tell (find-order.ts). */
   findOrderByClientOrderId(q: FindOrderQuery, pages?: Omit<PaginationOptions, 'maxItems'>): Promise<OrderLookup> {
-    return findOrderByClientOrderId({ getUserDataTimestamp: () => this.getUserDataTimestamp(), listOrders: (f, p) => this.listOrders(f, p), logger: this.logger }, q, pages);
+    return findOrderByClientOrderId({ getUserDataTimestamp: () => this.getUserDataTimestamp(), listOrders: (f, p) => this.listOrders(f, p), getHistoricalCutoff: () => this.getHistoricalCutoff(), logger: this.logger }, q, pages);
   }
 
   // ---------------------------------------------------------------- order groups

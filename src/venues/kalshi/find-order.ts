@@ -10,7 +10,9 @@
  *   GET /exchange/user_data_timestamp (`as_of_time`: "when the data from GetBalance, GetOrder(s), GetFills,
  *   GetPositions was last validated"). It is read BEFORE the walk, so the pages that follow are at least that fresh.
  * - cannot_tell: the exchange's data time has not passed `sentAtMs` (the order could still appear), the walk was cut
- *   short (page limit), or the timestamp was unreadable. Never treat this as absent.
+ *   short (page limit), the timestamp was unreadable, or the order was first sent before Kalshi's historical order
+ *   cutoff (GET /historical/cutoff `orders_updated_ts`: a canceled/executed order older than it is only in
+ *   /historical/orders — origin B11). Never treat this as absent.
  * Read errors (HTTP/transport) propagate as thrown errors, never as an answer.
  */
 import type { Logger } from 'pino';
@@ -28,6 +30,8 @@ export interface FindOrderQuery {
    * timeout) to also cover a request the exchange processed while it was in flight.
    */
   sentAtMs: number;
+  /** When the order was FIRST sent (exchange-clock ms): compared with the historical cutoff. Defaults to sentAtMs. */
+  firstSentAtMs?: number;
   /** The lane's subaccount: only its orders are walked (omitted = every subaccount). */
   subaccount?: number;
 }
@@ -40,6 +44,8 @@ export type OrderLookup =
 export interface FindOrderPorts {
   getUserDataTimestamp(): Promise<{ asOfTime: string }>;
   listOrders(f: OrderFilters, pages?: PaginationOptions): Promise<KalshiOrder[]>;
+  /** GET /historical/cutoff (read before concluding absent; a read error propagates). */
+  getHistoricalCutoff(): Promise<{ ordersUpdatedTime: string; ordersUpdatedMs: number }>;
   logger: Logger;
 }
 
@@ -64,6 +70,12 @@ export async function findOrderByClientOrderId(
   if (!Number.isFinite(asOfMs)) return { status: 'cannot_tell', reason: `unreadable user_data_timestamp ${JSON.stringify(asOfTime)}`, asOfTime };
   if (asOfMs <= q.sentAtMs) {
     return { status: 'cannot_tell', reason: `exchange data as of ${asOfTime} has not passed the send time ${new Date(q.sentAtMs).toISOString()}`, asOfTime };
+  }
+  const cutoff = await ports.getHistoricalCutoff();
+  const first = q.firstSentAtMs ?? q.sentAtMs;
+  if (first < cutoff.ordersUpdatedMs) {
+    ports.logger.warn({ ticker: q.ticker, clientOrderId: q.clientOrderId, cutoff: cutoff.ordersUpdatedTime }, 'order first sent before the historical cutoff: absence from /portfolio/orders proves nothing; it stays unknown (look it up in /historical/orders)');
+    return { status: 'cannot_tell', reason: `first sent ${new Date(first).toISOString()}, before the historical order cutoff ${cutoff.ordersUpdatedTime}: a canceled/executed order is only in /historical/orders`, asOfTime };
   }
   return { status: 'absent', asOfTime, asOfMs };
 }

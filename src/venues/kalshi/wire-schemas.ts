@@ -138,6 +138,11 @@ export const ScheduleWire = z.object({
 
 export const UserDataTimestampWire = z.object({ as_of_time: str });
 
+/** GET /historical/cutoff: only the order cutoff is read (an ISO time; anything else is a parse error). */
+export const HistoricalCutoffWire = z.object({
+  orders_updated_ts: str.refine((s) => Number.isFinite(Date.parse(s)), { message: 'orders_updated_ts must be an ISO date-time' }),
+});
+
 export const BalanceWire = z.object({
   balance_dollars: dec,
   portfolio_value: z.number().int().safe().nullish(),
