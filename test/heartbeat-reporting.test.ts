@@ -57,10 +57,10 @@ describe('heartbeat and alerts through a week-like sequence of states', () => {
     const hb = path.join(tempDir('kap-hb-'), 'heartbeat.json');
     const lw = await startLaneWorker(env, bundle, id, {
       heartbeatPath: hb,
-      trading: simTradingDeps(sim, { alerts: { repeated_failure_threshold: 2 } }),
+      trading: simTradingDeps(sim, { alerts: { repeated_failure_threshold: 2 }, observability: { deadman_url: `${hook.url.replace(/\/hook$/, '')}/deadman/${id.lane}` } }),
       alerts: { url: hook.url, format: 'generic', timeoutMs: 5_000 },
     });
-    const sent = () => hook.received.map((r) => r.json as Json).filter((j) => j.lane === id.lane).map((j) => `${j.event}:${j.state}`);
+    const sent = () => hook.received.map((r) => r.json as Json).filter((j) => j?.lane === id.lane).map((j) => `${j.event}:${j.state}`);
     const beat = () => JSON.parse(fs.readFileSync(hb, 'utf8')) as { status: string; cycle: number; outcome: string; written_by: string; errors: { consecutive: number } };
     let h: Handle | null = null;
     await lw.worker.runUntil(async () => {
@@ -77,7 +77,8 @@ describe('heartbeat and alerts through a week-like sequence of states', () => {
 
         // The kill switch by signal, a planted secret in its reason: told at once (in the wait), once for the episode.
         await h.signal(killSwitchSignal, { engaged: true, reason: `rotating ${SECRET}` });
-        await hook.waitFor(1);
+        for (let i = 0; i < 200 && !sent().includes('kill_switch:raised'); i += 1) await new Promise((r) => setTimeout(r, 25));
+        expect([sent(), (await h.query(statusQuery)).lastCycle?.cycle]).toEqual([['kill_switch:raised'], 2]); // before any new cycle
         await untilCycle(h, 4);
         expect(beat()).toMatchObject({ status: 'killed', cycle: 4 });
         expect(sent()).toEqual(['kill_switch:raised']);
@@ -113,6 +114,10 @@ describe('heartbeat and alerts through a week-like sequence of states', () => {
         await terminateQuietly(h);
       }
     });
+    // The dead-man's switch got one GET per finished cycle, failed cycles included (finishCycle runs for every cycle).
+    const finished = cycleRows(lw.dbPath).filter((r) => r.outcome !== 'running').length;
+    expect(finished).toBeGreaterThanOrEqual(11);
+    expect(hook.received.filter((r) => r.method === 'GET' && r.path === `/deadman/${id.lane}`)).toHaveLength(finished);
     for (const r of hook.received) expect(r.body).not.toContain(SECRET);
     expect(hook.received.some((r) => r.body.includes('rotating [REDACTED]') || r.body.includes('rotating ***'))).toBe(true);
   }, 300_000);
