@@ -7,7 +7,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { abortActiveWeek, runWeek, type Progress, type WeekResult } from './harness';
+import { abortActiveWeek, runWeek, type Progress } from './harness';
+import { criteriaTable } from './report';
 
 interface Flags { seed: number; days: number; faults: number; kills: number; out: string; json: boolean }
 
@@ -39,19 +40,6 @@ function parse(argv: string[]): Flags {
     else throw new Error(`unknown flag ${a} (flags: --seed N, --days N, --faults RATE, --kills N, --out PATH, --json)`);
   }
   return f;
-}
-
-export function criteriaTable(r: WeekResult): string {
-  const lines = ['criterion  result  evidence'];
-  const what: Record<string, string> = {
-    S1: 'non-interactive, all cycles, no crash loop', S2: 'every order in scope', S3: 'no duplicate / overlapping exposure',
-    S4: 'caps, kill switch, daily-loss halt', S5: 'no duplicate order; ledger = simulator',
-  };
-  for (const [k, v] of Object.entries(r.criteria)) {
-    lines.push(`${k.padEnd(10)} ${v.pass ? 'PASS' : 'FAIL'}    ${what[k]}: ${JSON.stringify(v.evidence)}`);
-    for (const x of v.violations) lines.push(`${''.padEnd(18)}- ${x}`);
-  }
-  return lines.join('\n');
 }
 
 function progressLine(p: Progress): string {
