@@ -14,7 +14,7 @@ import { ceilTo, dollarsFromConfigNumber, formatDollars, formatDollarsExact } fr
 import type { MarketSnapshot, OrderIntent } from '../domain/trading-types';
 import type { Store } from '../store';
 import { laneLedger } from './ledger-view';
-import { refreshQuality } from './quality';
+import { recalibrateEstimates, refreshQuality } from './quality';
 import { heldMarketSnapshot } from './held-markets';
 import type { TradingDeps } from './trading-deps';
 
@@ -67,8 +67,13 @@ export async function decideOrders(
   const toValue = exitPolicy === 'take_profit' ? [...scan.markets, ...heldMarkets.filter(quoted)] : scan.markets;
   const est = await t.model.estimate({ markets: toValue, nowMs: input.nowMs, cycle: input.cycle, firstRunId: input.firstRunId, llmLedger: store.llm });
   for (const s of est.skipped) logger.info({ cycle: input.cycle, ticker: s.ticker, reason: s.reason, detail: s.detail }, 'estimate_skipped');
-  // An ensemble's members' own estimates (views) are stored beside the combined one (each under its model name).
-  store.decisions.recordEstimates(ref, [...est.estimates, ...(est.views ?? [])], [...known.values()]);
+  // Scoring and the model bench (docs/scoring.md): outcomes learnt, models judged, the bench list the entry guard reads;
+  // then the optional recalibration (quality.recalibrate), fitted on markets settled by now only.
+  const quality = await refreshQuality({ venue: t.venue, config: cfg }, store, logger, { nowMs: input.nowMs, markets: scan.markets });
+  const cal = recalibrateEstimates(est.estimates, quality.forecasts, { kind: cfg.quality.recalibrate, minSettled: cfg.quality.min_settled, nowMs: input.nowMs });
+  // An ensemble's members' own estimates (views) are stored beside the combined one (each under its model name), and
+  // so are the calibrated twins.
+  store.decisions.recordEstimates(ref, [...est.estimates, ...(est.views ?? []), ...cal.calibrated], [...known.values()]);
   const budgetSkips: Record<string, string> = {};
   for (const s of est.skipped) if (s.reason === 'budget_exhausted' && s.ticker !== null) budgetSkips[s.ticker] = s.detail;
   // The model's own reason for a market without an estimate (the first specific one) goes into its decision record.
@@ -76,8 +81,6 @@ export async function decideOrders(
   for (const s of est.skipped) {
     if (s.ticker !== null && s.reason !== 'no_estimate' && s.reason !== 'budget_exhausted' && noEstimateDetails[s.ticker] === undefined) noEstimateDetails[s.ticker] = `${s.reason}: ${s.detail}`;
   }
-  // Scoring and the model bench (docs/scoring.md): outcomes learnt, models judged, the bench list the entry guard reads.
-  const quality = await refreshQuality({ venue: t.venue, config: cfg }, store, logger, { nowMs: input.nowMs, markets: scan.markets });
 
   // What an exit may sell: the held count minus what resting sells already promise (the paper executor refuses more).
   const resting = lane.open().filter((o) => o.action === 'sell');
@@ -101,7 +104,7 @@ export async function decideOrders(
     mode: settings.mode,
     scope: settings.scope,
     markets: scan.markets,
-    estimates: est.estimates,
+    estimates: cal.forDecision,
     positions,
     heldMarkets,
     exitPolicy,

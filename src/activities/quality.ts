@@ -8,25 +8,34 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { REASON } from '../domain/reason-codes';
-import { judgeModels, type BenchKey, type PairVerdict, type QualityRules } from '../domain/scoring';
+import {
+  applyCalibration, calibratedModelName, fitCalibration, judgeModels, type BenchKey, type PairVerdict, type QualityRules, type RecalibrateKind,
+  type ScoredForecast,
+} from '../domain/scoring';
+import type { Estimate } from '../domain/trading-types';
 import type { MarketSnapshot } from '../domain/trading-types';
 import type { Store } from '../store';
 import type { KalshiClient } from '../venues/kalshi';
 
 export const OUTCOME_READS_PER_CYCLE = 50;
 
-export function qualityRules(cfg: Pick<Config, 'quality'>): QualityRules {
+/** The judging rules of `quality.*` (recalibrate is not one of them). */
+export type QualityConfig = { quality: Pick<Config['quality'], 'window' | 'bench_confidence' | 'min_settled'> };
+
+export function qualityRules(cfg: QualityConfig): QualityRules {
   return { window: cfg.quality.window, benchConfidence: cfg.quality.bench_confidence, minSettled: cfg.quality.min_settled };
 }
 
 export interface QualityOutcome {
+  /** Every scored forecast (one per model and settled market), as judged this cycle. */
+  forecasts: ScoredForecast[];
   bench: BenchKey[];
   verdicts: PairVerdict[];
   newlyBenched: BenchKey[];
 }
 
 export async function refreshQuality(
-  deps: { venue: Pick<KalshiClient, 'getMarket'>; config: Pick<Config, 'quality'> },
+  deps: { venue: Pick<KalshiClient, 'getMarket'>; config: QualityConfig },
   store: Store,
   logger: Logger,
   input: { nowMs: number; markets: readonly MarketSnapshot[] },
@@ -42,7 +51,8 @@ export async function refreshQuality(
       logger.warn({ ticker, err: (err as Error).message }, 'market outcome unreadable: scored later');
     }
   }
-  const verdicts = judgeModels(q.forecasts(), qualityRules(deps.config), q.clears());
+  const forecasts = q.forecasts();
+  const verdicts = judgeModels(forecasts, qualityRules(deps.config), q.clears());
   const newlyBenched: BenchKey[] = [];
   for (const v of verdicts) {
     if (v.state !== 'bench') continue;
@@ -54,5 +64,31 @@ export async function refreshQuality(
       );
     }
   }
-  return { bench: q.bench().map((b) => ({ model: b.model, series: b.series })), verdicts, newlyBenched };
+  return { forecasts, bench: q.bench().map((b) => ({ model: b.model, series: b.series })), verdicts, newlyBenched };
+}
+
+/**
+ * `quality.recalibrate`: each raw estimate of a model with at least `quality.min_settled` settled markets by now is
+ * replaced, for the decision, by its calibrated twin (model `<model>:<kind>`, fitted on markets settled by `nowMs`
+ * only); both are stored. A model without enough settled markets trades its raw estimate.
+ */
+export function recalibrateEstimates(
+  estimates: readonly Estimate[],
+  forecasts: readonly ScoredForecast[],
+  cfg: { kind: RecalibrateKind; minSettled: number; nowMs: number },
+): { forDecision: Estimate[]; calibrated: Estimate[] } {
+  const { kind } = cfg;
+  if (kind === 'none') return { forDecision: [...estimates], calibrated: [] };
+  const fits = new Map<string, ReturnType<typeof fitCalibration>>();
+  const calibrated: Estimate[] = [];
+  const forDecision = estimates.map((e) => {
+    if (!fits.has(e.source)) fits.set(e.source, fitCalibration(forecasts, e.source, kind, cfg.nowMs, cfg.minSettled));
+    const fit = fits.get(e.source)!;
+    if (!fit) return e;
+    const ppm = applyCalibration(fit, e.probabilityPpm);
+    const c: Estimate = { ...e, source: calibratedModelName(e.source, kind), probabilityPpm: ppm, reasoning: `${kind} of ${e.source} ${e.probabilityPpm} ppm → ${ppm} ppm (fitted on ${fit.fittedOn} settled markets); ${e.reasoning}` };
+    calibrated.push(c);
+    return c;
+  });
+  return { forDecision, calibrated };
 }

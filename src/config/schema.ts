@@ -185,6 +185,8 @@ export const qualitySchema = z.object({
   bench_confidence: num().gt(0.5, 'must be greater than 0.5 and less than 1').lt(1, 'must be greater than 0.5 and less than 1').default(0.9),
   /** Fewer settled markets than this: unproven, never benched. */
   min_settled: int().min(1, 'must be at least 1').max(10000, 'must be at most 10000').default(30),
+  /** Recalibrate each model's probabilities before the edge (fitted on settled markets only, once min_settled exist). */
+  recalibrate: z.enum(['none', 'platt', 'isotonic'], { errorMap: () => ({ message: 'must be one of none, platt, isotonic' }) }).default('none'),
 }).strict();
 
 export const simOracleSchema = z.object({

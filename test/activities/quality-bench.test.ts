@@ -120,4 +120,17 @@ test('a model worse than the market is benched for its own series only, after mi
   expect(store.quality.bench()).toEqual([]);
   expect(fourth.of('QBAD-LATE-M')?.decision).toBe('order');
   expect(fourth.out.intents.map((i) => i.ticker).sort()).toEqual(['QBAD-LATE-M', 'QGOOD-LATE-M']);
+
+  // quality.recalibrate isotonic: the calibrated twin (fitted on the 72 settled markets) is stored beside the raw
+  // estimate and is the one the decision uses.
+  const tc = simTradingDeps(sim, { ...CONFIG, quality: { ...CONFIG.quality, recalibrate: 'isotonic' } });
+  const fifth = await cycle(tc, 5, t1 + 3 * 3_600_000);
+  const est5 = store.decisions.estimates({ firstRunId, cycle: 5 }).filter((e) => e.ticker === 'QBAD-LATE-M');
+  expect(est5.map((e) => e.source).sort()).toEqual(['sim-oracle', 'sim-oracle:isotonic']);
+  const raw = est5.find((e) => e.source === 'sim-oracle')!;
+  const calibrated = est5.find((e) => e.source === 'sim-oracle:isotonic')!;
+  expect(calibrated.probabilityPpm).toBeLessThan(raw.probabilityPpm); // the over-confident 0.8x is pulled down
+  expect(calibrated.reasoning).toContain('fitted on 72 settled markets');
+  const d5 = fifth.decisions.filter((d) => d.ticker === 'QBAD-LATE-M' && d.fairValuePpm !== null)[0];
+  expect([calibrated.probabilityPpm, 1_000_000 - calibrated.probabilityPpm]).toContain(d5.fairValuePpm);
 });
