@@ -51,9 +51,9 @@ function apply(doc: Record<string, Json>, e: Edit): string {
   const last = e.key[e.key.length - 1];
   if (e.op === 'delete') delete cur[last];
   else if (e.op === 'unknown') {
-    cur[`${last}_typo`] = e.value;
+    cur[`${last}_typo`] = structuredClone(e.value);
     return [...e.key.slice(0, -1), `${last}_typo`].join('.');
-  } else cur[last] = e.value;
+  } else cur[last] = structuredClone(e.value); // never share (and later mutate) the constants
   return e.key.join('.');
 }
 

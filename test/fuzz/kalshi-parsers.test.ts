@@ -93,7 +93,7 @@ function mutate(body: Json, ms: Mutation[]): { body: Json; touched: string[] } {
     const p = all[m.pick % all.length];
     const names = p.filter((s): s is string => typeof s === 'string');
     if (p.length === 0) {
-      if (m.kind === 'set') root = m.value;
+      if (m.kind === 'set') root = structuredClone(m.value);
       touched.push('(root)');
       continue;
     }
@@ -101,14 +101,17 @@ function mutate(body: Json, ms: Mutation[]): { body: Json; touched: string[] } {
     for (const s of p.slice(0, -1)) parent = (parent as Record<string, Json>)[s as string];
     const last = p[p.length - 1];
     const target = (parent as Record<string, Json>)[last as string];
+    const value = structuredClone(m.value); // never share (and later mutate) the arbitrary's constants
     if (m.kind === 'extra' && target && typeof target === 'object' && !Array.isArray(target)) {
-      (target as Record<string, Json>)[m.key] = m.value;
-      continue; // an extra field must change nothing; not a "touched" field
+      // an extra field must change nothing (not "touched"), unless the key was already there: then it is a set
+      if (m.key in target) touched.push(m.key);
+      (target as Record<string, Json>)[m.key] = value;
+      continue;
     }
     if (m.kind === 'delete') {
       if (Array.isArray(parent)) parent.splice(last as number, 1);
       else delete (parent as Record<string, Json>)[last as string];
-    } else (parent as Record<string, Json>)[last as string] = m.value;
+    } else (parent as Record<string, Json>)[last as string] = value;
     touched.push(...names.slice(-2), ...names.length === 0 ? ['(root)'] : []);
   }
   return { body: root, touched };

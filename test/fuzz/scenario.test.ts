@@ -44,9 +44,9 @@ function apply(doc: Json, e: { pick: number; op: string; value: Json }): string 
     if (Array.isArray(parent)) parent.splice(Number(last), 1);
     else delete parent[last];
   } else if (e.op === 'extra' && parent[last] && typeof parent[last] === 'object' && !Array.isArray(parent[last])) {
-    (parent[last] as Record<string, Json>).zz_extra = e.value;
+    (parent[last] as Record<string, Json>).zz_extra = structuredClone(e.value);
     return [...p, 'zz_extra'].join('.');
-  } else parent[last] = e.value;
+  } else parent[last] = structuredClone(e.value); // never share (and later mutate) the constants
   return p.join('.');
 }
 
