@@ -38,11 +38,16 @@ export interface CancelRestingOutcome {
   /** Resting orders of the account that are not the lane's (never touched). */
   foreignLeft: number;
   results: Pick<CancelOrderReport, 'clientOrderId' | 'orderId' | 'ticker' | 'why' | 'result'>[];
+  /**
+   * kill_switch / stop: unknown journal rows a lookup could not settle (absent in results recorded before it). > 0 =
+   * not complete: the kill switch's engagement stays unserved, the stop's cancel incomplete.
+   */
+  unresolved?: number;
 }
 
 export async function cancelRestingActivity(t: TradingDeps, store: Store, logger: Logger, input: CancelRestingInput): Promise<CancelRestingOutcome> {
   if (input.reason === 'panic') throw ApplicationFailure.nonRetryable('cancelResting: `panic` is the CLI\'s (kalshi-autopilot panic), not the workflow\'s', 'ConfigError');
-  if (t.settings.mode !== 'live') return { reason: input.reason, ...emptyCounts(), kept: 0, foreignLeft: 0, results: [] };
+  if (t.settings.mode !== 'live') return { reason: input.reason, ...emptyCounts(), kept: 0, foreignLeft: 0, unresolved: 0, results: [] };
   // On sim the exchange follows the lane's logical clock (as scan does): TTL and closes are judged at the cycle's time.
   await t.venueClock?.advanceTo(input.nowMs);
   const cfg = t.settings.config;
@@ -72,7 +77,7 @@ export async function cancelRestingActivity(t: TradingDeps, store: Store, logger
     );
   }
   return {
-    reason: input.reason, ...counts, kept: out.kept, foreignLeft: out.foreignLeft,
+    reason: input.reason, ...counts, kept: out.kept, foreignLeft: out.foreignLeft, unresolved: out.unresolved.length,
     results: out.results.map((r) => ({ clientOrderId: r.clientOrderId, orderId: r.orderId, ticker: r.ticker, why: r.why, result: r.result })),
   };
 }

@@ -22,6 +22,7 @@ import type { Logger } from 'pino';
 import { formatCount } from '../domain/fixed';
 import { CancelReason, CancelPlan, isLaneOrder, planCancels, PlannedCancel } from '../domain/cancel-plan';
 import { lanePrefix } from '../domain/order-id';
+import { isOpenUnknown, lookUpUnknownForCancel } from './cancel-unknown';
 import { safeErrorMessage } from '../observability/redact';
 import type { JournalStore } from '../store/journal-store';
 import { codeMatches, KalshiApiError, KalshiCredentialsRequiredError, type KalshiClient } from '../venues/kalshi';
@@ -68,11 +69,16 @@ export interface CancelOutcome extends CancelCounts {
   lastCancelAtMs: number | null;
   /** Resting orders of the lane (every order with `all`) the listing showed (0 with a listing error: see listingError). */
   restingListed: number;
+  /**
+   * kill_switch / stop / panic: journal rows whose outcome is unknown, missing from the resting list, that a lookup by
+   * client_order_id could not settle (cancel-unknown.ts). Non-empty = the cancel is NOT complete.
+   */
+  unresolved: string[];
   results: CancelOrderReport[];
 }
 
 export interface CancelDeps {
-  venue: Pick<KalshiClient, 'listOrders' | 'cancelOrder' | 'getMarket'>;
+  venue: Pick<KalshiClient, 'listOrders' | 'cancelOrder' | 'getMarket'> & Partial<Pick<KalshiClient, 'findOrderByClientOrderId'>>;
   /** The lane's journal; null when the DB could not be opened (panic): then only the exchange's list is used. */
   journal: Pick<JournalStore, 'rows' | 'recordOutcome'> | null;
   logger: Logger;
@@ -150,10 +156,23 @@ export async function cancelResting(d: CancelDeps, input: CancelInput): Promise<
     prefixes: input.anyBotPrefix ? [...prefixes, ...listed.filter((o) => laneLike(o.clientOrderId)).map((o) => o.clientOrderId!)] : prefixes,
     all: input.all === true,
   });
+  // Stopping everything: an unknown row the (lagging) list does not show is looked up, and cancelled if it rests.
+  const unresolved: string[] = [];
+  if (input.reason !== 'ttl' && input.reason !== 'before_close') {
+    const covered = new Set(plan.cancel.map((c) => c.clientOrderId));
+    const find = d.venue.findOrderByClientOrderId?.bind(d.venue);
+    for (const r of journal) {
+      if (!isOpenUnknown(r) || covered.has(r.clientOrderId)) continue;
+      const l = await lookUpUnknownForCancel(find ? (q) => find(q) : undefined, r, d.subaccount, d.logger);
+      if (l.kind === 'cancel') plan.cancel.push({ orderId: l.orderId, clientOrderId: r.clientOrderId, ticker: r.ticker, why: input.reason, inJournal: true, foreign: false });
+      else if (l.kind === 'unresolved') unresolved.push(r.clientOrderId);
+    }
+    if (unresolved.length > 0) d.logger.warn({ reason: input.reason, clientOrderIds: unresolved, alert: true }, 'ALERT unknown orders could not be looked up: the cancel is not complete (tried again at the next point)');
+  }
   const journalIds = new Set(journal.map((r) => r.clientOrderId));
   const restingListed = listed.filter((o) => o.status === 'resting' && (input.all || laneLike(o.clientOrderId) || (o.clientOrderId !== null && journalIds.has(o.clientOrderId)))).length;
   const out: CancelOutcome = {
-    reason: input.reason, ...emptyCounts(), kept: plan.kept, foreignLeft: plan.foreignLeft, noOrderId: plan.noOrderId, listingError, lastCancelAtMs: null, restingListed, results: [],
+    reason: input.reason, ...emptyCounts(), kept: plan.kept, foreignLeft: plan.foreignLeft, noOrderId: plan.noOrderId, listingError, lastCancelAtMs: null, restingListed, unresolved, results: [],
   };
   const rowOf = new Map(journal.map((r) => [r.clientOrderId, r]));
   for (const c of plan.cancel) {

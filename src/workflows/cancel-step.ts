@@ -14,7 +14,10 @@
  *                    and in its status errors.
  * The kill switch's cancel is due while the switch is engaged with cancelResting and THAT engagement (its `atMs`) has
  * not been served yet; served = a cancel of all the lane's orders that completed with none refused by an exchange
- * pause. The served marker is carried across continue-as-new (CarriedState.killCancelServedAtMs).
+ * pause and no unknown journal row left unresolved (`unresolved`: a lost create answer the lagging resting list does not
+ * show is looked up; one that cannot be settled keeps the engagement unserved — tried again at the next point — and the
+ * stop's cancel incomplete; behind patch `cancel-unknown-v1`, asked only when a result reports unresolved rows).
+ * The served marker is carried across continue-as-new (CarriedState.killCancelServedAtMs).
  * A failed cancel never wedges the workflow: it is counted in the errors and tried again at the next point.
  * Dry-run lanes never call it (paper orders stay).
  */
@@ -27,6 +30,8 @@ import { Acts, failureType, stepSummary } from './cycle-pipeline';
 import type { StopCancelResult, StopRecord } from './definitions';
 
 export const PATCH_CANCEL_RESTING = 'cancel-resting-v1';
+/** Unknown rows left unresolved make a kill-switch / stop cancel incomplete (asked only when a result has some). */
+export const PATCH_CANCEL_UNKNOWN = 'cancel-unknown-v1';
 /** Workflow-level attempts of the stop's cancel (each an activity with its own retries), 30 s apart. */
 export const STOP_CANCEL_ATTEMPTS = 3;
 
@@ -69,10 +74,19 @@ export function cancelSteps(d: CancelStepDeps) {
     }
   }
 
+  /** Unknown rows the cancel could not settle (0 in results recorded before the field, or before the patch). */
+  const unresolvedOf = (r: CancelRestingOutcome): number => ((r.unresolved ?? 0) > 0 && patched(PATCH_CANCEL_UNKNOWN) ? r.unresolved! : 0);
+
   async function serveKill(ref: CycleRef, s?: CycleSummary): Promise<void> {
     const key = killKey();
     const r = await run(ref, 'kill_switch', s);
-    if (r && r.retry === 0 && key !== null) served = key;
+    if (!r || key === null) return;
+    const open = unresolvedOf(r);
+    if (open > 0) {
+      d.errors.last = `cycle ${ref.cycle} cancel (kill_switch): ${open} unknown order(s) could not be looked up; not served, tried again at the next point`;
+      return;
+    }
+    if (r.retry === 0) served = key;
   }
 
   return {
@@ -106,10 +120,13 @@ export function cancelSteps(d: CancelStepDeps) {
       let last: CancelRestingOutcome | null = null;
       for (let attempt = 1; attempt <= STOP_CANCEL_ATTEMPTS; attempt += 1) {
         last = await run(ref, 'stop');
-        if (last && last.retry === 0) return { complete: true, attempts: attempt, ...countsOf(last) };
+        if (last && last.retry === 0 && unresolvedOf(last) === 0) return { complete: true, attempts: attempt, ...countsOf(last) };
         if (attempt < STOP_CANCEL_ATTEMPTS) await sleep(30_000, { summary: `retry the stop's cancel of resting orders (attempt ${attempt + 1})` });
       }
-      const why = last ? `${last.retry} order(s) refused during an exchange pause` : d.errors.last ?? 'the cancel failed';
+      const open = last ? unresolvedOf(last) : 0;
+      const why = last
+        ? [last.retry > 0 ? `${last.retry} order(s) refused during an exchange pause` : null, open > 0 ? `${open} unknown order(s) could not be looked up` : null].filter(Boolean).join('; ')
+        : d.errors.last ?? 'the cancel failed';
       d.errors.last = `stop: resting orders not all cancelled after ${STOP_CANCEL_ATTEMPTS} attempts (${why}); run \`kalshi-autopilot panic\``;
       return { complete: false, attempts: STOP_CANCEL_ATTEMPTS, ...(last ? countsOf(last) : zero()), error: why };
     },
