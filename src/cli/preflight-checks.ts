@@ -65,7 +65,7 @@ export async function runPreflight(o: LaneCliOptions, deps: PreflightDeps = {}):
     lane = prepareLane({ ...o, live: true, dryRun: false }, { env, cwd });
     row('config valid for live', true, `lane ${lane.ctx.lane}, config ${lane.ctx.configHash}${lane.warnings.length ? `; warnings: ${lane.warnings.join('; ')}` : ''}`);
   } catch (err) {
-    row('config valid for live', false, err instanceof ConfigError ? formatIssues(err.issues).replace(/\n/g, '; ') : safeErrorMessage(err));
+    row('config valid for live', false, err instanceof ConfigError ? formatIssues(err.issues).split('\n').map((l) => l.replace(/^\s*-\s*/, '')).filter(Boolean).join('; ') : safeErrorMessage(err));
     for (const c of ['scope', 'keys and signed read', 'clock skew', 'exchange and trading active', 'balance ≥ bankroll', 'database', 'temporal and worker', 'burn-in', 'kill-switch drill', 'webhook test'])
       rows.push(notChecked(c, 'the config is not valid for live'));
     return rows;
