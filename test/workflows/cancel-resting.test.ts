@@ -15,6 +15,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities, CancelRestingInput } from '../../src/activities/types';
 import { clientOrderId } from '../../src/domain/order-id';
+import { buildOrderRequest, isRefusal } from '../../src/domain/order-request';
 import { killSwitchSignal, statusQuery, stopSignal, type TradingCycleResult } from '../../src/workflows/definitions';
 import { timeSkippingWithBundle } from '../helpers/dry-run';
 import { cycleInput, startLaneWorker, testIdentity } from '../helpers/lane';
@@ -245,6 +246,38 @@ test('stop with cancelResting during an exchange pause: 3 attempts, then the run
       expect(result.stopCancel!.error).toMatch(/refused during an exchange pause/);
       expect(reasons).toEqual(['ttl', 'stop', 'stop', 'stop']);
       expect(simStatus(a)).toBe('resting');
+    } finally {
+      await terminateQuietly(h);
+    }
+  });
+  lw.store.close();
+}, 180_000);
+
+test('stop with cancelResting and an unknown order the lookup cannot settle (lost create answer, reads lagging): incomplete, said so', async () => {
+  const reasons: string[] = [];
+  const { id, lw } = await liveLaneWithOrders(reasons);
+  await lw.worker.runUntil(async () => {
+    const h = await startLane(env, cycleInput(id, { cycleIntervalSeconds: 3600, maxCycles: 3 }));
+    try {
+      await until(async () => (await h.query(statusQuery)).phase === 'waiting', 'the wait after cycle 1');
+      // The create reached the exchange (it rests) but its answer was lost: the journal row is unknown, and the
+      // exchange's read surface lags far behind, so neither the resting list nor a lookup can see it yet.
+      rig.sim.setFaults({ readLagMs: 6 * 3600_000 });
+      const cid = clientOrderId(h.firstExecutionRunId, 40, 0);
+      const j = lw.store.journal;
+      const req = buildOrderRequest({ clientOrderId: cid, ticker: 'TS-E1-B', side: 'yes', action: 'buy', priceMicros: 50_000, countCentis: 100, reduceOnly: false, nowMs: rig.sim.nowMs(), orderTtlSeconds: 3600, closeTimeMs: null });
+      if (isRefusal(req)) throw new Error(req.detail);
+      j.insertPending({ clientOrderId: cid, firstRunId: h.firstExecutionRunId, cycle: 40, idx: 0, ticker: 'TS-E1-B', eventTicker: 'TS-E1', side: 'yes', action: 'buy', priceMicros: 50_000, countCentis: 100, requestBody: req.body, createdAtMs: rig.sim.nowMs() });
+      j.markSent(cid, rig.sim.nowMs());
+      const a = await restingBid(cid);
+      j.recordOutcome(cid, 'unknown', { atMs: rig.sim.nowMs(), detail: 'timeout (test: the answer was lost)' });
+      await h.signal(stopSignal, { reason: 'test', cancelResting: true });
+      expect(await untilClosed(env, h, '10 seconds', 100)).toBe('COMPLETED');
+      const result = (await h.result()) as TradingCycleResult;
+      expect(result.stopCancel).toMatchObject({ complete: false, attempts: 3, retry: 0, canceled: 0 });
+      expect(result.stopCancel!.error).toMatch(/1 unknown order\(s\) could not be looked up/);
+      expect(reasons).toEqual(['ttl', 'stop', 'stop', 'stop']);
+      expect(simStatus(a)).toBe('resting'); // the simulator holds it: a "complete" stop would have been a lie
     } finally {
       await terminateQuietly(h);
     }
