@@ -45,6 +45,17 @@ function cycleAt(cycles: CycleRow[], ms: number): number[] {
   return c ? [c.cycle] : [];
 }
 
+/**
+ * The cycle in flight when the harness sent a signal scheduled at simulator time `ms`: the schedule fires inside the
+ * clock move of the first cycle starting at or after `ms` (its scan moves the simulator there), so that cycle was
+ * running; a cycle still running at `ms` (logical time) counts too.
+ */
+function inFlightAt(cycles: CycleRow[], ms: number): number[] {
+  const running = cycles.filter((x) => x.started_at_ms <= ms && (x.finished_at_ms === null || x.finished_at_ms >= ms)).map((x) => x.cycle);
+  const mover = cycles.find((x) => x.started_at_ms >= ms);
+  return [...new Set([...running, ...(mover ? [mover.cycle] : [])])];
+}
+
 export function judgeWeek(i: WeekJudgeInput): Criteria {
   const cycles = rows<CycleRow>(i.dbPath, 'SELECT cycle, first_run_id, started_at_ms, finished_at_ms, outcome FROM cycles ORDER BY started_at_ms, cycle');
   const store = openStore({ path: i.dbPath, mode: 'live', env: 'sim' });
@@ -71,7 +82,7 @@ export function judgeWeek(i: WeekJudgeInput): Criteria {
     store.close();
   }
   const windows: BlockWindow[] = [];
-  if (i.killSwitch) windows.push({ name: 'kill_switch', fromMs: i.killSwitch.onMs, toMs: i.killSwitch.offMs, allowCycles: cycleAt(cycles, i.killSwitch.onMs) });
+  if (i.killSwitch) windows.push({ name: 'kill_switch', fromMs: i.killSwitch.onMs, toMs: i.killSwitch.offMs, allowCycles: inFlightAt(cycles, i.killSwitch.onMs) });
   if (halt) windows.push({ name: 'daily_loss_guard', fromMs: halt.atMs, toMs: halt.expiresAtMs, allowCycles: cycleAt(cycles, halt.atMs) });
   const risk = i.config.config.risk;
   const v = judgeHistory({
