@@ -9,6 +9,7 @@ import type { LlmKeys } from '../models/llm';
 import { KalshiClient, KalshiCredentials, RateLimiter } from '../venues/kalshi';
 import { kalshiVenueClock, type SkewVerdict } from '../venues/kalshi/venue-clock';
 import { assertCrashPointsAllowed, CrashHook, crashHookFromSpec } from '../execution/live-order-crash';
+import type { AttemptFence } from '../execution/attempt-guard';
 import { reconciledThisCycle } from './reconcile';
 import type { FixedConfigValues, RunContext, RunScope } from '../config/run-context';
 import type { Config } from '../config/schema';
@@ -49,6 +50,8 @@ export interface TradingDeps {
   reconciledCycle?: ((cycle: number, firstRunId: string) => boolean) | null;
   /** Named crash points (KALSHI_AUTOPILOT_CRASH_AT, sim only; src/execution/live-order-crash.ts). */
   crashAt?: CrashHook | null;
+  /** One execute attempt at a time (src/execution/attempt-guard.ts); absent = the worker process's fence. */
+  attemptFence?: AttemptFence | null;
 }
 
 /**

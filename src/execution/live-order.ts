@@ -21,9 +21,11 @@
  * never from the activity input. The intent's decision time is the activity input's `nowMs` (the workflow's clock at
  * the cycle), which is what `stale_intent_guard` measures against.
  * Crash points (`after_journal_write`, `after_create_sent`) call `TradingDeps.crashAt` (live-order-crash.ts).
+ * Every journal write and every send is preceded by `guard.check` (attempt-guard.ts): a cancelled (timed-out) or
+ * superseded attempt stops there with CancelledFailure while its retry runs; it heartbeats per order and per call.
  * Fills are not booked here: fills come from /portfolio/fills (reconciliation); `fills` in the outcome stays 0.
  */
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import { exitBlockReason, expireHalts, tradingBlockReason } from '../domain/control';
 import { buildOrderRequest, inputFromStoredBody, isRefusal, StoredBodyError } from '../domain/order-request';
@@ -40,6 +42,7 @@ import type { TradingDeps } from '../activities/trading-deps';
 import { heldMarketSnapshot } from '../activities/held-markets';
 import type { CrashPoint } from './live-order-crash';
 import { subaccountParam } from './lane-subaccount';
+import { attemptGuard } from './attempt-guard';
 
 export interface LiveOrder {
   clientOrderId: string;
@@ -92,6 +95,8 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
   if (settings.mode !== 'live') throw ApplicationFailure.nonRetryable(`executeLiveOrders on a ${settings.mode} lane: only a live lane sends orders`, 'NotALiveLane');
   const out: LiveExecuteOutcome = { placed: 0, filledCentis: 0, fills: 0, skipped: {}, refused: [], orders: [], latch: [] };
   const crash = (p: CrashPoint) => t.crashAt?.(p);
+  // One attempt at a time: checked before every journal write and send; heartbeats per order and around each call.
+  const guard = attemptGuard(t.attemptFence ?? undefined);
   const report = (o: LiveOrder, status: LiveOrderReport['status'], code: string | null, detail: string) => {
     out.orders.push({ clientOrderId: o.clientOrderId, ticker: o.intent.ticker, status, code, detail });
     if (status !== null && PLACED.has(status)) return;
@@ -133,6 +138,7 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
     if (!held.has(intent.ticker)) {
       let snap: MarketSnapshot | null = null;
       try {
+        guard.beat('held market read', { ticker: intent.ticker });
         snap = await heldMarketSnapshot(t.venue, intent.ticker);
       } catch (err) {
         logger.warn({ ticker: intent.ticker, err: (err as Error).message }, 'held market unreadable at execution');
@@ -177,6 +183,7 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
       const c = await t.clockCheck();
       if (!c.ok) return { code: REASON.clock_skew_guard, detail: c.detail, market: m };
     }
+    guard.beat('exchange status', { ticker: intent.ticker });
     const x = await t.venue.getExchangeStatus();
     if (!x.exchangeActive || !x.tradingActive) {
       // A pause or maintenance: refuse (no retry storm against a closed exchange); the next cycle checks again.
@@ -187,7 +194,9 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
   };
 
   const revalidateFresh = async (intent: OrderIntent, m: MarketSnapshot, decidedAtMs: number, nowMs: number): Promise<Revalidation> => {
+    guard.beat('book read', { ticker: intent.ticker });
     const book = await t.venue.getOrderbook(intent.ticker);
+    guard.check('book record', { ticker: intent.ticker });
     store.scans.recordBook(book, nowMs);
     return revalidate(
       { side: intent.side, action: intent.action, decidedPriceMicros: intent.priceMicros, fairMicros: intent.fairPpm, countCentis: intent.countCentis, decidedAtMs },
@@ -210,14 +219,17 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
     const first = row.firstSentAtMs ?? row.sentAtMs;
     if (first === null) return row;
     try {
+      guard.beat('order lookup', { clientOrderId: row.clientOrderId });
       const lookup = await t.venue.findOrderByClientOrderId({
         ticker: row.ticker, clientOrderId: row.clientOrderId, minTs: Math.max(0, Math.floor(first / 1000) - 120), sentAtMs: notBefore ?? first, firstSentAtMs: first,
         ...subaccountParam(settings.config),
       });
       const res = resolveUnknown(lookup, notBefore);
       const at = await venueNow(t);
+      guard.check('journal: lookup outcome', { clientOrderId: row.clientOrderId });
       return store.journal.recordOutcome(row.clientOrderId, res.status, { atMs: at, exchangeOrderId: 'exchangeOrderId' in res ? res.exchangeOrderId : null, detail: res.detail });
     } catch (err) {
+      if (err instanceof CancelledFailure) throw err;
       logger.warn({ clientOrderId: row.clientOrderId, err: (err as Error).message }, 'order lookup failed: the row stays unknown');
       return row;
     }
@@ -225,11 +237,15 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
 
   /** One send of the row's stored bytes, its answer recorded. */
   const sendOnce = async (row: JournalRow, body: CreateOrderInput): Promise<{ row: JournalRow; lookup: boolean; filled: number }> => {
-    store.journal.markSent(row.clientOrderId, await venueNow(t));
+    const sentAt = await venueNow(t);
+    guard.check('send', { clientOrderId: row.clientOrderId });
+    store.journal.markSent(row.clientOrderId, sentAt);
     const result = await t.venue.createOrder(body);
     crash('after_create_sent');
     const oc = outcomeOfCreate(result, row.countCentis);
     const at = await venueNow(t);
+    // Cancelled during the send: the row stays pending_submit with its send recorded; the next attempt resolves it.
+    guard.check('journal: create outcome', { clientOrderId: row.clientOrderId });
     if (result.outcome === 'rejected' && result.error.code === ORDER_GROUP_LIMIT_REACHED && body.orderGroupId) {
       // The exchange's order-group backstop tripped: latch (the workflow applies it), refuse entries from the DB too.
       const why = `order group ${body.orderGroupId} refused ${row.clientOrderId}: ${result.error.message}`;
@@ -275,16 +291,19 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
 
   for (const o of input.orders) {
     const id = o.clientOrderId;
+    guard.check('order', { clientOrderId: id });
     if (out.latch.length > 0) {
       // idempotency_conflict_guard blocks every order (all_orders) from the moment it is found, not from the next cycle.
       report(o, null, REASON.idempotency_conflict_guard, 'an idempotency conflict earlier in this call latched the lane: no order until an operator clears it');
       continue;
     }
     const existing = store.journal.get(id);
+    const identityAt = existing ? await venueNow(t) : 0;
+    if (existing) guard.check('journal: identity check', { clientOrderId: id });
     const conflict = existing && store.journal.checkIdentity(existing, {
       firstRunId: input.firstRunId, cycle: input.cycle, idx: indexOf(id), ticker: o.intent.ticker, eventTicker: o.intent.eventTicker,
       side: o.intent.side, action: o.intent.action, countCentis: o.intent.countCentis,
-    }, await venueNow(t));
+    }, identityAt);
     if (conflict) {
       conflicted(o, conflict);
       continue;
@@ -324,6 +343,7 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
       continue;
     }
     let row: JournalRow;
+    guard.check('journal: insert', { clientOrderId: id });
     try {
       row = store.journal.insertPending({
         clientOrderId: id, firstRunId: input.firstRunId, cycle: input.cycle, idx: indexOf(id), ticker: o.intent.ticker, eventTicker: o.intent.eventTicker,
@@ -338,6 +358,7 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
     }
     if (!rv.ok) {
       // Never sent: the row records why (skipped:<code>), so a retry of this activity reports the same skip.
+      guard.check('journal: skip', { clientOrderId: id });
       row = store.journal.recordOutcome(id, 'skipped', { atMs: now, skipCode: rv.code, detail: rv.detail });
       report(o, row.status, rv.code, rv.detail);
       continue;
@@ -354,6 +375,7 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
     const now = await venueNow(t);
     // A pending row with a send recorded but no answer: the process died during the send. Its outcome is unknown.
     if (row.status === 'pending_submit' && row.sentAtMs !== null) {
+      guard.check('journal: unknown', { clientOrderId: row.clientOrderId });
       row = store.journal.recordOutcome(row.clientOrderId, 'unknown', { atMs: now, detail: 'sent, but the answer was never recorded (the worker stopped during the send)' });
     }
     const neverSent = row.sentAtMs === null;
@@ -364,6 +386,7 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
     if (block || !rv || !rv.ok || expired) {
       const code = block?.code ?? (rv && !rv.ok ? rv.code : REASON.stale_intent_guard);
       const detail = block?.detail ?? (rv && !rv.ok ? rv.detail : 'the stored order has expired');
+      if (neverSent) guard.check('journal: skip', { clientOrderId: row.clientOrderId });
       if (neverSent) return { row: store.journal.recordOutcome(row.clientOrderId, 'skipped', { atMs: now, skipCode: code, detail }), filled: 0 };
       // Sent before: never skipped; look it up (it stays unknown unless the exchange proves otherwise).
       logger.warn({ clientOrderId: row.clientOrderId, code, detail }, 'unknown order not resent: fresh checks refuse it');
