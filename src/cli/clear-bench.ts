@@ -35,7 +35,7 @@ export function clearModelBench(lane: LaneTarget, o: { model?: string; series?: 
     const model = o.model?.trim();
     if (!model) throw new UsageError(`clear-halt ${CODE} needs --model M [--series S] (one bench entry)\n  benched now on ${lane.lane}: ${listOf(q.bench())}`);
     const series = o.series?.trim() ? o.series.trim() : null;
-    const cut = Math.max(0, ...q.outcomes().map((x) => x.settledAtMs));
+    const cut = q.latestOutcomeMs();
     if (!q.clearBench({ model, series }, cut, 'cli')) {
       process.stdout.write(`clear-halt ${CODE} ${show({ model, series })}: not benched on ${lane.lane}: nothing to clear\n  benched now: ${listOf(q.bench())}\n`);
       return;

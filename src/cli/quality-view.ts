@@ -57,7 +57,7 @@ const pair = (model: string, series: string | null) => (series === null ? model 
 
 /** Human lines for `status`. */
 export function qualityLines(q: QualityStatus | null): string[] {
-  if (q === null) return ['  models: no scoring tables in this DB yet (they come with the next worker start)'];
+  if (q === null) return ['  models: no scores readable (a DB from before the scoring tables — the next worker start adds them — or a read error)'];
   const r = q.rules;
   const lines = [`  models (scored against the market; quality.window ${r.window}, min_settled ${r.minSettled}, bench_confidence ${r.benchConfidence}${q.rulesFrom === 'defaults' ? ', defaults: config unusable' : ''}):`];
   for (const b of q.bench) {

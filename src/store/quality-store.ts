@@ -48,6 +48,11 @@ export class QualityStore {
     return a + b;
   }
 
+  /** The latest settled_at_ms among the known outcomes (0 when none). */
+  latestOutcomeMs(): number {
+    return (this.db.prepare('SELECT COALESCE(MAX(settled_at_ms), 0) AS m FROM market_outcomes').get() as { m: number }).m;
+  }
+
   outcomes(): OutcomePoint[] {
     return (this.db.prepare('SELECT ticker, result, settled_at_ms FROM market_outcomes ORDER BY settled_at_ms, ticker').all() as Record<string, never>[])
       .map((r) => ({ ticker: r.ticker, result: r.result, settledAtMs: r.settled_at_ms }));
@@ -77,8 +82,9 @@ export class QualityStore {
    * price and count, the live position's fees and realised P&L.
    */
   entryPoints(): EntryPoint[] {
+    // One pass over decisions: the first order row per ticker (no per-row subquery: the table grows every cycle).
     const rows = this.db.prepare(`SELECT d.ticker, d.first_run_id, d.cycle, d.side, d.edge_micros, d.price_micros, d.count_centis FROM decisions d
-        WHERE d.decision = 'order' AND d.side IS NOT NULL AND d.id = (SELECT MIN(id) FROM decisions x WHERE x.ticker = d.ticker AND x.decision = 'order')
+        JOIN (SELECT MIN(id) AS id FROM decisions WHERE decision = 'order' AND side IS NOT NULL GROUP BY ticker) f ON f.id = d.id
         ORDER BY d.id`).all() as Record<string, never>[];
     const fills = this.db.prepare(`SELECT SUM(f.count_centis) AS n, SUM(f.price_micros * f.count_centis) AS pc, SUM(f.fee_micros) AS fee
         FROM paper_fills f JOIN paper_orders o ON o.id = f.order_id WHERE o.ticker = ? AND o.side = ? AND o.action = 'buy'`);

@@ -42,6 +42,10 @@ test('a traded paper market: one forecast at the entry cycle, with fills, fees a
   s.decisions.record({ firstRunId: 'f', cycle: 1 }, 1000, [
     { cycle: 1, ticker: 'A', side: 'yes', fairValuePpm: 700_000, priceMicros: 520_000, edgeMicros: 150_000, confidencePpm: 900_000, countCentis: 200, decision: 'order', reason: null, detail: null },
   ]);
+  // A later order on the same market (say an exit) does not move the entry.
+  s.decisions.record({ firstRunId: 'f', cycle: 2 }, 2000, [
+    { cycle: 2, ticker: 'A', side: 'yes', fairValuePpm: 750_000, priceMicros: 600_000, edgeMicros: 90_000, confidencePpm: 900_000, countCentis: 100, decision: 'order', reason: null, detail: null },
+  ]);
   s.db.prepare(`INSERT INTO paper_orders (id, client_order_id, cycle, ticker, event_ticker, side, action, limit_price_micros, count_centis, filled_centis,
     status, fee_type, fee_multiplier_ppm, placed_at_ms, expires_at_ms) VALUES (1, 'c1', 1, 'A', 'A-E', 'yes', 'buy', 520000, 200, 200, 'filled', 'quadratic', 1000000, 1000, 2000)`).run();
   s.db.prepare(`INSERT INTO paper_fills (order_id, count_centis, price_micros, fee_micros, at_ms, source, trade_id) VALUES
