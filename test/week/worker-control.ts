@@ -27,7 +27,7 @@ export function spawnWorker(spec: WeekWorkerSpec, crashAt: string | null, extraE
   const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv, KAP_WEEK_WORKER: JSON.stringify(spec) };
   delete env[CRASH_ENV_VAR];
   if (crashAt) env[CRASH_ENV_VAR] = crashAt;
-  const child = spawn(process.execPath, ['-r', path.join(ROOT, 'test/helpers/ts-register.js'), path.join(ROOT, 'test/week/worker-process.ts')], {
+  const child = spawn(process.execPath, ['-r', path.join(ROOT, 'test/week/ts-cache-register.js'), path.join(ROOT, 'test/week/worker-process.ts')], {
     cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'],
     // Its own process group: a signal to the worker (or its group) never reaches the harness or the Temporal server.
     detached: true,
