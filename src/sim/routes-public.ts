@@ -126,7 +126,7 @@ export const publicRoutes: Route[] = [
     const se = ctx.query.get('series_ticker');
     const tickers = ctx.query.get('tickers') ? new Set(ctx.query.get('tickers')!.split(',')) : null;
     const nested = ctx.query.get('with_nested_markets') === 'true';
-    // Markets by event, once per request (the status filter scanned every market for every event: O(n²) a page).
+    // Markets by event, once per request (the status filter and each event's JSON scanned every market: O(n²) a page).
     const byEvent = new Map<string, SimMarket[]>();
     for (const m of ex.markets.values()) {
       const list = byEvent.get(m.eventTicker);
@@ -140,7 +140,7 @@ export const publicRoutes: Route[] = [
       return true;
     });
     const { page, cursor } = paginate(events, ctx.query, limit);
-    return ok({ cursor, events: page.map((e) => eventJson(ex, e, nested)) });
+    return ok({ cursor, events: page.map((e) => eventJson(ex, e, nested, byEvent.get(e.eventTicker) ?? [])) });
   } },
   { method: 'GET', pattern: '/events/:event_ticker', auth: false, handler: (ctx) => {
     const ex = ctx.core.exchange;

@@ -90,8 +90,8 @@ export function orderbookJson(book: OrderBook, depth: number): Record<string, un
   return { orderbook_fp: { no_dollars: rows('no'), yes_dollars: rows('yes') } };
 }
 
-export function eventJson(ex: Exchange, e: SimEvent, nested: boolean): Record<string, unknown> {
-  const markets = [...ex.markets.values()].filter((m) => m.eventTicker === e.eventTicker);
+/** `markets`: the event's markets in the exchange's order, when the caller has them indexed (else found by a scan). */
+export function eventJson(ex: Exchange, e: SimEvent, nested: boolean, markets = [...ex.markets.values()].filter((m) => m.eventTicker === e.eventTicker)): Record<string, unknown> {
   const updated = markets.reduce((a, m) => Math.max(a, m.updatedMs), 0);
   return sortKeys({
     available_on_brokers: false,
