@@ -1,9 +1,9 @@
 /**
  * The quality step of the decide activity (docs/scoring.md): learn settled outcomes (the paper/live ledgers'
  * settlements, the scan's determined markets, then up to OUTCOME_READS_PER_CYCLE closed markets the lane estimated,
- * read from the venue), score one forecast per settled market, judge every model and {model, series} against the
- * market, and put the ones worse than the market with confidence on the persisted bench. Returns the bench list the
- * entry guard reads this cycle. Thin: the judgement is src/domain/scoring.
+ * read from the venue in a window that rotates each hour), score one forecast per settled market, judge every model
+ * and {model, series} against the market, and put the ones worse than the market with confidence on the persisted
+ * bench. Returns the bench list the entry guard reads this cycle. Thin: the judgement is src/domain/scoring.
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config';
@@ -18,6 +18,18 @@ import type { Store } from '../store';
 import type { KalshiClient } from '../venues/kalshi';
 
 export const OUTCOME_READS_PER_CYCLE = 50;
+/** At most this many pending markets are considered (oldest close first). */
+export const PENDING_OUTCOMES_MAX = 5000;
+
+/**
+ * Which pending markets to read this cycle: a window of `per` that rotates with the hour of the logical clock, so a
+ * market that never settles yes/no (scalar, voided, stuck) cannot starve the others; pure and deterministic.
+ */
+export function outcomeReadWindow(pending: readonly string[], nowMs: number, per = OUTCOME_READS_PER_CYCLE): string[] {
+  if (pending.length <= per) return [...pending];
+  const start = (Math.floor(nowMs / 3_600_000) * per) % pending.length;
+  return Array.from({ length: per }, (_, i) => pending[(start + i) % pending.length]);
+}
 
 /** The judging rules of `quality.*` (recalibrate is not one of them). */
 export type QualityConfig = { quality: Pick<Config['quality'], 'window' | 'bench_confidence' | 'min_settled'> };
@@ -43,7 +55,7 @@ export async function refreshQuality(
   const q = store.quality;
   q.syncLedgerOutcomes();
   for (const m of input.markets) if (m.result !== null) q.recordOutcome(m.ticker, m.result, input.nowMs, 'scan');
-  for (const ticker of q.pendingOutcomes(input.nowMs, OUTCOME_READS_PER_CYCLE)) {
+  for (const ticker of outcomeReadWindow(q.pendingOutcomes(input.nowMs, PENDING_OUTCOMES_MAX), input.nowMs)) {
     try {
       const m = await deps.venue.getMarket(ticker);
       if (m.result === 'yes' || m.result === 'no') q.recordOutcome(ticker, m.result, input.nowMs, 'venue');

@@ -78,3 +78,16 @@ test('the bench list survives a reopen; a clear lifts one entry and is remembere
   expect(t.quality.clears()).toEqual([{ model: 'm', series: 'S1', clearedAtMs: 9, clearedBy: 'cli' }]);
   t.close();
 });
+
+test('outcome reads rotate: a market that never settles yes/no cannot starve the others', () => {
+  const { outcomeReadWindow } = jest.requireActual('../../src/activities/quality') as typeof import('../../src/activities/quality');
+  const pending = ['A', 'B', 'C', 'D', 'E'];
+  const H = 3_600_000;
+  expect(outcomeReadWindow(pending, 0, 2)).toEqual(['A', 'B']);
+  expect(outcomeReadWindow(pending, H, 2)).toEqual(['C', 'D']);
+  expect(outcomeReadWindow(pending, 2 * H, 2)).toEqual(['E', 'A']);
+  expect(outcomeReadWindow(pending, 2 * H + 59_000, 2)).toEqual(['E', 'A']); // deterministic within the hour
+  expect(outcomeReadWindow(['A'], 7 * H, 2)).toEqual(['A']);
+  const seen = new Set([0, 1, 2].flatMap((h) => outcomeReadWindow(pending, h * H, 2)));
+  expect(seen.size).toBe(5);
+});
