@@ -21,8 +21,8 @@ import { benchWeek, weekResultPath, type WeekBench } from './week';
 interface Flags { quick: boolean; json: boolean; weekResult?: string }
 
 export const SIZES = {
-  full: { p1Markets: 20_000, p1Candidates: 200, p2Markets: 10_000, p2Reps: 7, p3Orders: 200, micro: 300_000 },
-  quick: { p1Markets: 2_000, p1Candidates: 50, p2Markets: 1_000, p2Reps: 3, p3Orders: 30, micro: 30_000 },
+  full: { p1Markets: 20_000, p1Candidates: 200, p1Repeats: 2, p2Markets: 10_000, p2Reps: 7, p3Orders: 200, micro: 300_000 },
+  quick: { p1Markets: 2_000, p1Candidates: 50, p1Repeats: 1, p2Markets: 1_000, p2Reps: 3, p3Orders: 30, micro: 30_000 },
 } as const;
 
 export const GOALS = { P1: 1.1, P2: 0.5, P3: 1.5, P4_EVENTS: 10_000, P5_GROWTH: 0.1 } as const;
@@ -90,7 +90,7 @@ export function table(r: BenchReport): string {
 
 export async function runBench(flags: Flags, progress: (s: string) => void): Promise<BenchReport> {
   const s = flags.quick ? SIZES.quick : SIZES.full;
-  const P1 = await benchP1({ markets: s.p1Markets, candidates: s.p1Candidates, progress });
+  const P1 = await benchP1({ markets: s.p1Markets, candidates: s.p1Candidates, repeats: s.p1Repeats, progress });
   const P2 = await benchP2({ markets: s.p2Markets, reps: s.p2Reps, progress });
   const P3 = await benchP3({ orders: s.p3Orders, progress });
   const week = benchWeek(weekResultPath(flags.weekResult));

@@ -62,10 +62,11 @@ async function scanOnce(sim: SimHandle, markets: number, candidates: number, lim
   }
 }
 
-/** Runs of each kind (after a warm-up); the fastest of each counts (the least disturbed by other load). */
+/** Runs of each kind (after a warm-up) by default; the fastest of each counts (the least disturbed by other load). */
 const REPEATS = 2;
 
-export async function benchP1(opts: { markets: number; candidates: number; progress: (s: string) => void }): Promise<P1Result> {
+export async function benchP1(opts: { markets: number; candidates: number; repeats?: number; progress: (s: string) => void }): Promise<P1Result> {
+  const repeats = opts.repeats ?? REPEATS;
   const scenario = parseScenario(benchScenario(opts.markets), 'bench scenario');
   const clock = { mode: 'manual' as const, startMs: Date.UTC(2026, 8, 1, 12) };
   const { capacity, refillPerSec } = BASIC_TIER.read;
@@ -77,11 +78,11 @@ export async function benchP1(opts: { markets: number; candidates: number; progr
   let utilization = 0;
   try {
     await scanOnce(free, opts.markets, opts.candidates, new RateLimiter({ tier: 'prestige' })); // JIT warm-up, not counted
-    for (let i = 0; i < REPEATS; i++) {
-      opts.progress(`P1: round-trip floor ${i + 1}/${REPEATS} (no rate limit)`);
+    for (let i = 0; i < repeats; i++) {
+      opts.progress(`P1: round-trip floor ${i + 1}/${repeats} (no rate limit)`);
       floors.push(await scanOnce(free, opts.markets, opts.candidates, new RateLimiter({ tier: 'prestige' })));
       await new Promise((r) => setTimeout(r, (capacity / refillPerSec) * 1000 + 100)); // the exchange's bucket refills
-      opts.progress(`P1: Basic-tier scan ${i + 1}/${REPEATS}`);
+      opts.progress(`P1: Basic-tier scan ${i + 1}/${repeats}`);
       const limiter = new RateLimiter({ tier: 'basic' });
       utilization = limiter.read.config.refillPerSec / refillPerSec;
       runs.push(await scanOnce(basic, opts.markets, opts.candidates, limiter));
