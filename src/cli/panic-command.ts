@@ -63,7 +63,7 @@ export interface PanicReport {
   db: { ok: boolean; detail: string };
   signal: { ok: boolean; detail: string };
   all: boolean;
-  sweeps: Array<Pick<CancelOutcome, 'requested' | 'canceled' | 'gone' | 'retry' | 'failed' | 'restingListed' | 'foreignLeft' | 'listingError'> & { waitedForUserData: string | null }>;
+  sweeps: Array<Pick<CancelOutcome, 'requested' | 'canceled' | 'gone' | 'retry' | 'failed' | 'restingListed' | 'foreignLeft' | 'listingError' | 'unresolved'> & { waitedForUserData: string | null }>;
   results: Array<{ sweep: number; orderId: string; clientOrderId: string | null; ticker: string; result: string; detail: string }>;
   /** Resting orders of the lane (every order with --all) the final sweep still listed; null when it could not list. */
   leftResting: number | null;
@@ -121,11 +121,12 @@ export async function runPanic(o: PanicOptions, deps: PanicDeps = {}): Promise<P
       const out = await cancelResting(cancelDeps, { reason: 'panic', all: o.all === true, anyBotPrefix: store === null });
       report.sweeps.push({
         requested: out.requested, canceled: out.canceled, gone: out.gone, retry: out.retry, failed: out.failed, restingListed: out.restingListed,
-        foreignLeft: out.foreignLeft, listingError: out.listingError, waitedForUserData: waited,
+        foreignLeft: out.foreignLeft, listingError: out.listingError, unresolved: out.unresolved, waitedForUserData: waited,
       });
       for (const r of out.results) report.results.push({ sweep, orderId: r.orderId, clientOrderId: r.clientOrderId, ticker: r.ticker, result: r.result, detail: r.detail });
       // Listed after the user-data timestamp passed every earlier cancel, and nothing of the lane rests: done.
-      if (sweep > 1 && out.listingError === null && out.restingListed === 0) {
+      // An unknown order no lookup could settle may rest unseen: not done (cancel-unknown.ts).
+      if (sweep > 1 && out.listingError === null && out.restingListed === 0 && out.unresolved.length === 0) {
         report.leftResting = 0;
         report.ok = true;
         break;
@@ -167,7 +168,8 @@ export function panicText(r: PanicReport): string {
   r.sweeps.forEach((s, i) => {
     if (s.waitedForUserData) lines.push(`  waited: ${s.waitedForUserData}`);
     lines.push(`  sweep ${i + 1}: listed resting ${s.restingListed}, cancel requested ${s.requested}: canceled ${s.canceled}, gone ${s.gone}, ` +
-      `cancel_retry ${s.retry}, failed ${s.failed}; foreign left alone ${s.foreignLeft}${s.listingError ? `; NOT LISTED: ${s.listingError}` : ''}`);
+      `cancel_retry ${s.retry}, failed ${s.failed}; foreign left alone ${s.foreignLeft}${s.listingError ? `; NOT LISTED: ${s.listingError}` : ''}` +
+      `${s.unresolved.length > 0 ? `; UNKNOWN, not looked up: ${s.unresolved.join(', ')}` : ''}`);
   });
   if (r.results.length > 0) {
     lines.push(renderTable(['sweep', 'order_id', 'client_order_id', 'ticker', 'result'], r.results.map((x) => [String(x.sweep), x.orderId, x.clientOrderId, x.ticker, x.result])));
