@@ -106,3 +106,15 @@ test('the simulator honours subaccount: a list with subaccount=N shows only N\'s
   const bad = await rig.t.venue.createOrder({ ...makerOrder({ ticker: 'TS-E1-B', side: 'yes', action: 'buy', price: 50_000, count: 100, clientOrderId: 'sub-64' }), subaccount: 64 });
   expect(bad.outcome === 'rejected' && bad.error.status).toBe(400);
 });
+
+test('no lane subaccount: the sweep lists every subaccount and cancels each lane order in the subaccount it reports', async () => {
+  rig = await liveRig();
+  // A lane-prefixed order the journal does not hold yet, resting in subaccount 3 (e.g. placed before the config changed).
+  const lane = await rig.t.venue.createOrder({ ...makerOrder({ ticker: 'TS-E1-B', side: 'yes', action: 'buy', price: 50_000, count: 100, clientOrderId: clientOrderId(FIRST_RUN_ID, 4, 0) }), subaccount: 3 });
+  if (lane.outcome !== 'ok') throw new Error('create');
+  const out = await cancelRestingActivity(rig.t, rig.store, logger, {
+    lane: testIdentity({ mode: 'live' }), dbId: rig.store.dbId, firstRunId: FIRST_RUN_ID, runId: 'r1', cycle: 5, nowMs: rig.sim.nowMs(), reason: 'kill_switch',
+  });
+  expect(out).toMatchObject({ requested: 1, canceled: 1, gone: 0 });
+  expect(simOrder(lane.value.orderId).status).toBe('canceled');
+});

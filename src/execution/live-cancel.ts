@@ -175,11 +175,13 @@ export async function cancelResting(d: CancelDeps, input: CancelInput): Promise<
     reason: input.reason, ...emptyCounts(), kept: plan.kept, foreignLeft: plan.foreignLeft, noOrderId: plan.noOrderId, listingError, lastCancelAtMs: null, restingListed, unresolved, results: [],
   };
   const rowOf = new Map(journal.map((r) => [r.clientOrderId, r]));
+  // Each listed order is cancelled in the subaccount it reports (a list without `subaccount` spans every one).
+  const subOf = new Map(listed.map((o) => [o.orderId, o.subaccount ?? null]));
   for (const c of plan.cancel) {
     out.requested += 1;
     const sentAt = await d.venueNowMs();
     const row = c.clientOrderId ? rowOf.get(c.clientOrderId) ?? null : null;
-    const r = await cancelOne(d, c, row ? { countCentis: row.countCentis, status: row.status } : null);
+    const r = await cancelOne(d, c, row ? { countCentis: row.countCentis, status: row.status } : null, subOf.get(c.orderId) ?? d.subaccount);
     out.results.push(r);
     if (r.result === 'canceled') {
       out.canceled += 1;
@@ -194,10 +196,10 @@ export async function cancelResting(d: CancelDeps, input: CancelInput): Promise<
   return out;
 }
 
-async function cancelOne(d: CancelDeps, c: PlannedCancel, row: { countCentis: number; status: string } | null): Promise<CancelOrderReport> {
+async function cancelOne(d: CancelDeps, c: PlannedCancel, row: { countCentis: number; status: string } | null, subaccount: number | undefined): Promise<CancelOrderReport> {
   const countCentis = row?.countCentis ?? null;
   const base = { orderId: c.orderId, clientOrderId: c.clientOrderId, ticker: c.ticker, why: c.why };
-  const res = await d.venue.cancelOrder(c.orderId, d.subaccount !== undefined ? { subaccount: d.subaccount } : {});
+  const res = await d.venue.cancelOrder(c.orderId, subaccount !== undefined ? { subaccount } : {});
   const at = await d.venueNowMs();
   const record = (status: 'canceled' | 'resting', detail: string) => {
     if (!d.journal || !c.inJournal || !c.clientOrderId || !row) return;

@@ -272,6 +272,7 @@ export function toOrder(w: W.OrderWire): T.KalshiOrder {
     lastUpdateTime: nz(w.last_update_time),
     selfTradePreventionType: nz(w.self_trade_prevention_type),
     orderGroupId: w.order_group_id ? w.order_group_id : null,
+    subaccount: w.subaccount_number ?? null,
   };
 }
 

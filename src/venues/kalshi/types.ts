@@ -205,6 +205,8 @@ export interface KalshiOrder {
   lastUpdateTime: string | null;
   selfTradePreventionType: string | null;
   orderGroupId: string | null;
+  /** `subaccount_number` (0 = primary); null/absent when the wire omits it. A cancel names it (live-cancel.ts). */
+  subaccount?: number | null;
 }
 
 export interface KalshiFill {
