@@ -177,9 +177,12 @@ describe('findOrderByClientOrderId: found / absent as of user_data_timestamp / c
   const SENT = Date.parse('2026-06-11T06:29:30.000Z');
   const list = () => JSON.parse(fixtureText('portfolio__orders_list')) as { orders: unknown[]; cursor: string };
   const isTs = (c: Captured) => c.url.pathname.endsWith('/exchange/user_data_timestamp');
-  function exchange(asOfTime: string, pages: Array<{ orders: unknown[]; cursor: string }>) {
+  const isCutoff = (c: Captured) => c.url.pathname.endsWith('/historical/cutoff');
+  function exchange(asOfTime: string, pages: Array<{ orders: unknown[]; cursor: string }>, ordersCutoff = '2025-06-01T00:00:00Z') {
     let page = 0;
-    return fakeFetch((req) => (isTs(req) ? jsonResponse(200, { as_of_time: asOfTime }) : jsonResponse(200, pages[page++])));
+    return fakeFetch((req) => (isTs(req) ? jsonResponse(200, { as_of_time: asOfTime })
+      : isCutoff(req) ? jsonResponse(200, { market_settled_ts: ordersCutoff, trades_created_ts: ordersCutoff, orders_updated_ts: ordersCutoff })
+        : jsonResponse(200, pages[page++])));
   }
 
   it('found: reads the data timestamp first, walks every page for ticker+min_ts and matches client-side', async () => {
@@ -199,6 +202,22 @@ describe('findOrderByClientOrderId: found / absent as of user_data_timestamp / c
     const { fetch } = exchange('2026-06-11T06:29:30.001000Z', [{ orders: list().orders, cursor: '' }]);
     const r = await makeClient(fetch).client.findOrderByClientOrderId({ ticker: TICKER, clientOrderId: 'nope', minTs: 0, sentAtMs: SENT });
     expect(r).toEqual({ status: 'absent', asOfTime: '2026-06-11T06:29:30.001000Z', asOfMs: SENT + 1 });
+  });
+
+  it('cannot_tell (never absent) when the order was first sent before the historical order cutoff (origin B11)', async () => {
+    const { fetch, calls } = exchange('2026-06-11T06:29:30.001000Z', [{ orders: list().orders, cursor: '' }], '2026-06-11T06:29:30.500Z');
+    const r = await makeClient(fetch).client.findOrderByClientOrderId({ ticker: TICKER, clientOrderId: 'nope', minTs: 0, sentAtMs: SENT });
+    expect(r.status === 'cannot_tell' && r.reason).toMatch(/before the historical order cutoff 2026-06-11T06:29:30.500Z/);
+    expect(calls.map((c) => c.url.pathname).at(-1)).toBe('/trade-api/v2/historical/cutoff');
+    // A resend after the cutoff does not help: the first send is what counts.
+    const again = exchange('2026-06-11T08:00:00.000000Z', [{ orders: list().orders, cursor: '' }], '2026-06-11T07:00:00Z');
+    const r2 = await makeClient(again.fetch).client.findOrderByClientOrderId({ ticker: TICKER, clientOrderId: 'nope', minTs: 0, sentAtMs: Date.parse('2026-06-11T07:30:00Z'), firstSentAtMs: SENT });
+    expect(r2.status).toBe('cannot_tell');
+  });
+
+  it('an unreadable historical cutoff is an error, never an answer', async () => {
+    const { fetch } = exchange('2026-06-11T06:29:30.001000Z', [{ orders: list().orders, cursor: '' }], 'soon');
+    await expect(makeClient(fetch).client.findOrderByClientOrderId({ ticker: TICKER, clientOrderId: 'nope', minTs: 0, sentAtMs: SENT })).rejects.toThrow(/orders_updated_ts/);
   });
 
   it.each(['2026-06-11T06:29:30.000000Z', '2026-06-11T06:29:00.000000Z'])('cannot_tell when the data time %s has not passed the send time', async (asOf) => {
