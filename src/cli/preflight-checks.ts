@@ -22,6 +22,7 @@ import { sendAlert, webhookTarget } from '../observability/notifier';
 import { safeErrorMessage } from '../observability/redact';
 import { checkDbForMode, openStore, readDbIdentity } from '../store';
 import { checkBalanceAssumption } from '../execution/balance-assumption';
+import { subaccountParam } from '../execution/lane-subaccount';
 import { KalshiClient, RateLimiter, resolveBaseUrl } from '../venues/kalshi';
 import type { LaneCliOptions, PreparedLane } from './lane';
 import { laneCredentials, prepareLane } from './lane';
@@ -114,7 +115,7 @@ export async function runPreflight(o: LaneCliOptions, deps: PreflightDeps = {}):
 
   await guard('keys and signed read', async () => {
     if (!credentials) return row('keys and signed read', false, `no Kalshi key for ${ctx.env}: set KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY or KALSHI_PRIVATE_KEY_FILE`);
-    const b = await client.getBalance();
+    const b = await client.getBalance(subaccountParam(config)); // the lane's subaccount: the money it trades with
     balance = b.balance;
     reachable = true;
     row('keys and signed read', true, `key ${credentials.keyId.slice(0, 8)}…: signed GET /portfolio/balance answered`);
