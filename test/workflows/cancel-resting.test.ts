@@ -284,3 +284,38 @@ test('stop with cancelResting and an unknown order the lookup cannot settle (los
   });
   lw.store.close();
 }, 180_000);
+
+test('kill switch with an unknown order the lookup cannot settle: the engagement is not served (said so); the next cycle, reads caught up, cancels it', async () => {
+  const reasons: string[] = [];
+  const { id, lw } = await liveLaneWithOrders(reasons);
+  await lw.worker.runUntil(async () => {
+    const h = await startLane(env, cycleInput(id, { cycleIntervalSeconds: 3600, maxCycles: 2 }));
+    try {
+      await until(async () => { const s = await h.query(statusQuery); return s.phase === 'waiting' && s.cycle === 1; }, 'the wait after cycle 1');
+      rig.sim.setFaults({ readLagMs: 6 * 3600_000 }); // neither the resting list nor a lookup sees the new order
+      const cid = clientOrderId(h.firstExecutionRunId, 40, 0);
+      const req = buildOrderRequest({ clientOrderId: cid, ticker: 'TS-E1-B', side: 'yes', action: 'buy', priceMicros: 50_000, countCentis: 100, reduceOnly: false, nowMs: rig.sim.nowMs(), orderTtlSeconds: 3600, closeTimeMs: null });
+      if (isRefusal(req)) throw new Error(req.detail);
+      const j = lw.store.journal;
+      j.insertPending({ clientOrderId: cid, firstRunId: h.firstExecutionRunId, cycle: 40, idx: 0, ticker: 'TS-E1-B', eventTicker: 'TS-E1', side: 'yes', action: 'buy', priceMicros: 50_000, countCentis: 100, requestBody: req.body, createdAtMs: rig.sim.nowMs() });
+      j.markSent(cid, rig.sim.nowMs());
+      const a = await restingBid(cid);
+      j.recordOutcome(cid, 'unknown', { atMs: rig.sim.nowMs(), detail: 'timeout (test: the answer was lost)' });
+
+      await h.signal(killSwitchSignal, { engaged: true, reason: 'test', cancelResting: true });
+      await until(async () => /could not be looked up; not served/.test((await h.query(statusQuery)).errors.last ?? ''), 'the unserved kill-switch cancel');
+      expect(reasons).toEqual(['ttl', 'kill_switch']);
+      expect(simStatus(a)).toBe('resting');
+
+      rig.sim.setFaults({ readLagMs: 0 });
+      await env.sleep('61 minutes'); // to cycle 2
+      await until(() => simStatus(a) === 'canceled', 'the unknown order cancelled at the next point');
+      expect(reasons).toEqual(['ttl', 'kill_switch', 'kill_switch']); // tried again at cycle 2, right after reconcile
+      expect(await untilClosed(env, h)).toBe('COMPLETED'); // maxCycles 2
+      expect(reasons).toEqual(['ttl', 'kill_switch', 'kill_switch']); // served now: not repeated
+    } finally {
+      await terminateQuietly(h);
+    }
+  });
+  lw.store.close();
+}, 180_000);
