@@ -146,7 +146,7 @@ export async function runPreflight(o: LaneCliOptions, deps: PreflightDeps = {}):
     row('balance ≥ bankroll', v.ok, v.detail);
   });
 
-  if (ctx.env === 'demo') await guard('balance assumption', async () => rows.push(await balanceAssumptionRow(client)));
+  if (ctx.env === 'demo') await guard('balance assumption', async () => rows.push(await balanceAssumptionRow(client, subaccountParam(config))));
 
   await guard('database', async () => {
     const opts = { path: ctx.dbPath, mode: 'live' as const, env: ctx.env, allowLiveLegacyDb: ctx.allowLiveLegacyDb, cwd };
@@ -269,8 +269,8 @@ async function killSwitchDrill(lane: PreparedLane, nowMs: number): Promise<Prefl
  * places, then cancels, a real order on the demo exchange); passes when the account behaves as the bot assumes and
  * the probe was cancelled.
  */
-export async function balanceAssumptionRow(client: KalshiClient): Promise<PreflightRow> {
-  const r = await checkBalanceAssumption(client);
+export async function balanceAssumptionRow(client: KalshiClient, subaccount: { subaccount?: number } = {}): Promise<PreflightRow> {
+  const r = await checkBalanceAssumption(client, subaccount);
   const ok = r.agrees && r.cancelled;
   const what = `assumed ${r.assumption}, observed ${r.observed} on ${r.ticker}`;
   return { check: 'balance assumption', ok, detail: `${what}${r.cancelled ? '' : '; the probe order may still rest: cancel it'}${ok ? '' : ` — ${r.detail}`}` };

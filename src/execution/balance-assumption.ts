@@ -39,6 +39,8 @@ export interface BalanceCheckOptions {
   /** Default 1.00 contract. */
   countCentis?: Centis;
   clientOrderId?: string;
+  /** The lane's subaccount (venues.kalshi.subaccount): the probe, both balance reads and the cancel use it. */
+  subaccount?: number;
   /** Polls of the user-data timestamp before the after-read (default 10) and the pause between them. */
   freshnessPolls?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -68,11 +70,12 @@ export async function checkBalanceAssumption(client: Client, o: BalanceCheckOpti
   if (book.bestYesAsk && book.bestYesAsk.price <= price) throw new Error(`checkBalanceAssumption: ${ticker}'s YES ask ${formatDollarsExact(book.bestYesAsk.price)} would fill the probe; pick another market`);
   const assumption: BalanceBehaviour = BALANCE_RESERVES_RESTING_COLLATERAL ? 'reserves' : 'does_not_reserve';
   const collateral = notionalCeil(price, count);
-  const before = (await client.getBalance()).balance;
+  const sub = o.subaccount !== undefined ? { subaccount: o.subaccount } : {};
+  const before = (await client.getBalance(sub)).balance;
   const clientOrderId = o.clientOrderId ?? `kachk-${randomBytes(8).toString('hex')}`;
   const created = await client.createOrder({
     ticker, side: 'yes', action: 'buy', price, count, clientOrderId, timeInForce: 'good_till_canceled', selfTradePrevention: 'taker_at_cross',
-    postOnly: true, expirationTime: Math.floor(now() / 1000) + 300, cancelOrderOnPause: true,
+    postOnly: true, expirationTime: Math.floor(now() / 1000) + 300, cancelOrderOnPause: true, ...sub,
   });
   if (created.outcome !== 'ok') throw new Error(`checkBalanceAssumption: the probe order on ${ticker} was not placed (${created.outcome}: ${created.error.message})`);
   const orderId = created.value.orderId;
@@ -85,9 +88,9 @@ export async function checkBalanceAssumption(client: Client, o: BalanceCheckOpti
       if (Number.isFinite(asOf) && asOf >= placedAt) break;
       await sleep(500);
     }
-    after = (await client.getBalance()).balance;
+    after = (await client.getBalance(sub)).balance;
   } finally {
-    const c = await client.cancelOrder(orderId);
+    const c = await client.cancelOrder(orderId, sub);
     cancelled = c.outcome === 'ok' || (c.outcome === 'rejected' && (c.error.status === 404 || c.error.code === 'not_found'));
   }
   const drop = before - after;

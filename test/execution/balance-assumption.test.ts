@@ -68,3 +68,10 @@ test('an account whose balance falls by the collateral is reported as disagreein
   expect(r).toMatchObject({ assumption: 'does_not_reserve', observed: 'reserves', agrees: false, cancelled: true, ticker: HELD });
   expect(r.detail).toContain('BALANCE_RESERVES_RESTING_COLLATERAL');
 });
+
+test('with the lane\'s subaccount the probe rests in that subaccount and is cancelled there', async () => {
+  const r = await checkBalanceAssumption(rig.t.venue, { sleep: async () => undefined, subaccount: 4 });
+  expect(r).toMatchObject({ agrees: true, cancelled: true });
+  const probe = rig.botRequests().find((o) => o.client_order_id?.startsWith('kachk-'))!;
+  expect(rig.sim.core.exchange.orders.get(probe.order_id!)).toMatchObject({ subaccount: 4, status: 'canceled' });
+});
