@@ -30,8 +30,8 @@ import type { WeekWorkerSpec } from './worker-process';
 
 const HOUR = 3_600_000;
 /**
- * Continue-as-new every 12 cycles: the worker runs without a workflow cache (see worker-process.ts), so each workflow
- * task replays its run's history; short runs keep that linear in the week's length.
+ * Continue-as-new every 12 cycles: a worker that may be killed runs without a workflow cache (see worker-process.ts),
+ * so each of its workflow tasks replays its run's history; short runs keep that cheap.
  */
 const CYCLES_PER_RUN = 12;
 
@@ -171,7 +171,7 @@ export async function runWeek(o: WeekOptions): Promise<WeekResult> {
     const kills: KillRecord[] = [];
     const unplanned: WorkerExit[] = [];
     const specs = [...plan];
-    worker = spawnWorker(spec, specs.shift() ?? null);
+    worker = nextWorker(spec, specs);
     await worker.polling;
     const rssStartBytes = worker.rssBytes();
     if (o.faultRate > 0) s.setFaults(faultMix(o.faultRate));
@@ -207,7 +207,7 @@ export async function runWeek(o: WeekOptions): Promise<WeekResult> {
         const planned = next.x.code === 137 && next.x.crashedAt !== null;
         if (!planned) unplanned.push(next.x);
         if (unplanned.length > 3) throw new Error(`crash loop: the worker exited ${unplanned.length} times unplanned; last: ${next.x.stderrTail}`);
-        worker = spawnWorker(spec, specs.shift() ?? null);
+        worker = nextWorker(spec, specs);
         await worker.polling;
         if (planned) kills.push({ spec: `${next.x.crashedAt}`, exit: next.x, atSimMs, restartedInMs: Date.now() - t0 });
         o.log(`worker ${planned ? `killed at ${next.x.crashedAt}` : `exited unplanned (code ${next.x.code})`} at sim ${new Date(atSimMs).toISOString()}; restarted`);
@@ -243,6 +243,16 @@ export async function runWeek(o: WeekOptions): Promise<WeekResult> {
     await env.teardown().catch(() => undefined);
     active = null;
   }
+}
+
+/**
+ * The next worker: with the next planned crash point, without a workflow cache (a killed worker's sticky queue would
+ * hold the next workflow task for ever on the time-skipping server); the last one, with no kill planned, with the
+ * SDK's cache (fast: no replay per workflow task).
+ */
+function nextWorker(spec: WeekWorkerSpec, specs: string[]): WorkerHandle {
+  const crash = specs.shift() ?? null;
+  return spawnWorker(spec, crash, crash ? {} : { KAP_WEEK_WORKFLOW_CACHE: '1' });
 }
 
 /** The drills, at simulator times: 429 bursts, the kill switch on and off, the marks drop, a settlement against. */

@@ -6,7 +6,7 @@
  * the pre-bundled workflow code from a file (no bundling at start, so a restart polls in about a second).
  * KALSHI_AUTOPILOT_CRASH_AT is read by buildTradingDeps exactly as in the worker command (sim only).
  *
- * Input: env KAP_WEEK_WORKER (JSON, WeekWorkerSpec). stdin is left alone (the harness holds it open, never writes).
+ * Input: env KAP_WEEK_WORKER (JSON, WeekWorkerSpec); KAP_WEEK_WORKFLOW_CACHE=1 keeps the workflow cache. stdin is left alone (the harness holds it open, never writes).
  * Output: one line `polling` on stdout once it polls; exit 0 on SIGTERM, 137 at a crash point.
  */
 import { NativeConnection } from '@temporalio/worker';
@@ -52,9 +52,10 @@ async function main(): Promise<void> {
       // The time-skipping test server has no DescribeTaskQueue (the poller check: test/lane-pollers*.test.ts).
       checkPollers: false,
       workflowBundle: { codePath: spec.bundlePath },
-      // No workflow cache, so no sticky queue: the time-skipping test server never times out a killed worker's sticky
-      // queue (and does not implement ResetStickyTaskQueue), so the next workflow task would wait there for ever.
-      maxCachedWorkflows: 0,
+      // A worker that may be killed runs without a workflow cache, so without a sticky queue: the time-skipping test
+      // server never times out a dead worker's sticky queue (nor implements ResetStickyTaskQueue), so the next
+      // workflow task would wait there for ever. The last worker (no kill planned) keeps the SDK's cache.
+      ...(process.env.KAP_WEEK_WORKFLOW_CACHE === '1' ? {} : { maxCachedWorkflows: 0 }),
       trading: buildTradingDeps(ctx, {
         logger,
         simBaseUrl: spec.simBaseUrl,
