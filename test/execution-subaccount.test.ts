@@ -118,3 +118,15 @@ test('no lane subaccount: the sweep lists every subaccount and cancels each lane
   expect(out).toMatchObject({ requested: 1, canceled: 1, gone: 0 });
   expect(simOrder(lane.value.orderId).status).toBe('canceled');
 });
+
+test('subaccount 2 with an order group: reconcile creates the group in subaccount 2 and the lane\'s entry joins it there', async () => {
+  rig = await liveRig({ ...LANE_CONFIG, execution: { order_group: { enabled: true } } });
+  const identity = testIdentity({ mode: 'live' });
+  const acts = createActivities({ identity, store: rig.store, logger, readKillSources: () => ({ envKill: null, fileKill: null }), heartbeatPath: null, trading: rig.t });
+  const rec = await acts.reconcile({ lane: identity, dbId: rig.store.dbId, firstRunId: FIRST_RUN_ID, runId: 'r1', cycle: 1, nowMs: rig.sim.nowMs() });
+  expect(rec).toMatchObject({ complete: true, orderGroup: 'order group created' });
+  const groupId = rig.store.orderGroups.current()!.orderGroupId;
+  expect(rig.sim.core.exchange.groups.get(groupId)).toMatchObject({ subaccount: SUB });
+  const orderId = await placeEntry(1);
+  expect(simOrder(orderId)).toMatchObject({ subaccount: SUB, orderGroupId: groupId });
+});

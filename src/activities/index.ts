@@ -34,7 +34,7 @@ import { orderGroupContractsLimit } from '../domain/order-group';
 import { notifyLane } from './notify';
 import type { WebhookTarget } from '../observability/notifier';
 import { cancelRestingActivity } from './cancel-resting';
-import { laneSubaccount } from '../execution/lane-subaccount';
+import { laneSubaccount, subaccountParam } from '../execution/lane-subaccount';
 
 export type { TradingDeps, TradingSettings } from './trading-deps';
 
@@ -92,7 +92,7 @@ export function createActivities(deps: ActivityDeps): Activities {
       const og = t.settings.config.execution.order_group;
       return reconcileLane({
         store, venue: t.venue, logger, crashAt: t.crashAt, subaccount: laneSubaccount(t.settings.config),
-        orderGroup: og.enabled ? { enabled: true, contractsLimitCentis: orderGroupContractsLimit(t.settings.fixed.maxNotionalPerCycle) } : null,
+        orderGroup: og.enabled ? { enabled: true, contractsLimitCentis: orderGroupContractsLimit(t.settings.fixed.maxNotionalPerCycle), ...subaccountParam(t.settings.config) } : null,
       }, input);
     },
     async cancelResting(input) {

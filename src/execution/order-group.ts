@@ -22,6 +22,8 @@ import type { KalshiClient } from '../venues/kalshi';
 export interface OrderGroupSettings {
   enabled: boolean;
   contractsLimitCentis: number;
+  /** The lane's subaccount (venues.kalshi.subaccount): the group is created there, beside the lane's orders. */
+  subaccount?: number;
 }
 
 export interface OrderGroupSync {
@@ -81,7 +83,7 @@ export async function syncOrderGroup(venue: Venue, store: Store, s: OrderGroupSe
     return { orderGroupId: cur.orderGroupId, latch: [], note: 'order group reset' };
   }
   if (cur) return { orderGroupId: cur.orderGroupId, latch: [], note: null };
-  const made = await venue.createOrderGroup({ contractsLimit: s.contractsLimitCentis });
+  const made = await venue.createOrderGroup({ contractsLimit: s.contractsLimitCentis, ...(s.subaccount !== undefined ? { subaccount: s.subaccount } : {}) });
   if (made.outcome !== 'ok') {
     logger.warn({ err: made.error.message }, 'order group not created: entries go without one this cycle');
     return none(`order group not created (${made.outcome}): retried next cycle`);

@@ -153,7 +153,8 @@ export class Exchange {
     let group: OrderGroup | undefined;
     if (inp.orderGroupId !== undefined) {
       group = this.groups.get(inp.orderGroupId);
-      if (!group || group.accountId !== accountId) throw errors.notFound();
+      // A group of another subaccount is not found (our guess: docs/simulator.md "Subaccounts").
+      if (!group || group.accountId !== accountId || group.subaccount !== (inp.subaccount ?? 0)) throw errors.notFound();
       if (group.triggered) throw errors.orderGroupTriggered();
     }
     const pos = acct.positions.get(inp.ticker)?.position ?? 0;
@@ -352,8 +353,8 @@ export class Exchange {
   }
 
   // ---- order groups ----
-  createGroup(accountId: string, limit: Centis): OrderGroup {
-    const g: OrderGroup = { id: this.newId(), accountId, limit, window: [], triggered: false, orderIds: [] };
+  createGroup(accountId: string, limit: Centis, subaccount = 0): OrderGroup {
+    const g: OrderGroup = { id: this.newId(), accountId, subaccount, limit, window: [], triggered: false, orderIds: [] };
     this.groups.set(g.id, g);
     return g;
   }

@@ -6,6 +6,8 @@ export const ORDER_GROUP_WINDOW_MS = 15_000;
 export interface OrderGroup {
   id: string;
   accountId: string;
+  /** The subaccount it was created in (the body's `subaccount`, omitted = 0); only its orders may join it. */
+  subaccount: number;
   limit: Centis;
   window: Array<{ ms: number; count: Centis }>;
   triggered: boolean;

@@ -125,8 +125,10 @@ export const portfolioRoutes: Route[] = [
     order_groups: [...ctx.core.exchange.groups.values()].filter((g) => g.accountId === ctx.accountId).map(groupJson),
   }) },
   { method: 'POST', pattern: '/portfolio/order_groups/create', auth: true, handler: (ctx) => {
-    const g = ctx.core.exchange.createGroup(ctx.accountId!, parseLimitBody(ctx, 'CreateOrderGroupRequest'));
-    return ok({ exchange_index: 0, order_group_id: g.id, subaccount: 0 }, 201);
+    const body = ctx.rawBody.trim() === '' ? {} : decodeBody(ctx.rawBody);
+    const sub = typeof body.subaccount === 'number' ? body.subaccount : 0;
+    const g = ctx.core.exchange.createGroup(ctx.accountId!, parseLimitBody(ctx, 'CreateOrderGroupRequest'), sub);
+    return ok({ exchange_index: 0, order_group_id: g.id, subaccount: g.subaccount }, 201);
   } },
   { method: 'GET', pattern: '/portfolio/order_groups/:id', auth: true, handler: (ctx) => {
     const g = ctx.core.exchange.group(ctx.accountId!, ctx.params.id);
