@@ -35,7 +35,7 @@ async function lostAnswer(): Promise<string> {
 function laggingList(): CancelDeps['venue'] {
   const v = rig.t.venue;
   return {
-    listOrders: (f, p) => (f.status === 'resting' ? Promise.resolve([]) : v.listOrders(f, p)),
+    listOrders: (f, p) => (f?.status === 'resting' ? Promise.resolve([]) : v.listOrders(f, p)),
     cancelOrder: (orderId, o) => v.cancelOrder(orderId, o),
     getMarket: (t) => v.getMarket(t),
     findOrderByClientOrderId: (q, p) => v.findOrderByClientOrderId(q, p),

@@ -126,6 +126,7 @@ export async function decideOrders(
       maxOrdersPerCycle: cfg.risk.max_orders_per_cycle,
       maxNotionalPerCycleMicros: f.maxNotionalPerCycle,
       maxTradesPerMarketPerDay: cfg.risk.max_trades_per_market_per_day,
+      maxPositions: cfg.risk.max_positions,
     },
     tradesToday: ledger.tradesToday,
     // "12 estimates (llm, $0.42)": a model that charges says what this cycle cost (rounded up to the cent).

@@ -84,7 +84,7 @@ export async function benchP2(opts: { markets: number; reps: number; progress: (
       }),
       marketExposure: {},
       exposure: { markets: [], events: [] },
-      caps: { maxOrdersPerCycle: cfg.risk.max_orders_per_cycle, maxNotionalPerCycleMicros: f.maxNotionalPerCycle, maxTradesPerMarketPerDay: cfg.risk.max_trades_per_market_per_day },
+      caps: { maxOrdersPerCycle: cfg.risk.max_orders_per_cycle, maxNotionalPerCycleMicros: f.maxNotionalPerCycle, maxTradesPerMarketPerDay: cfg.risk.max_trades_per_market_per_day, maxPositions: cfg.risk.max_positions },
       tradesToday: {},
       guard: {
         control: initialControlState(), dailyLoss: initialDailyLossState(), drawdown: initialDrawdownState(), failureCooldown: initialFailureCooldownState(),

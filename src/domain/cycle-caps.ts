@@ -6,7 +6,11 @@
  * 1. `max_trades_per_market_per_day_guard`: an entry on a market whose trades today (passed in, plus the entries kept
  *    earlier in this walk) already reach `maxTradesPerMarketPerDay` is skipped; 0 disables. It is applied first so a
  *    refused entry does not take one of the cycle's slots.
- * 2. Deterministic truncation: walk the ranked list, keep while the count stays ≤ `maxOrdersPerCycle` and the
+ * 2. `max_positions_guard`: an entry on a market the lane is not yet exposed to (a position or an open order: passed
+ *    in as `exposedMarkets`, plus the markets of entries kept earlier in this walk) is skipped once that count has
+ *    reached `maxPositions` (`risk.max_positions`): resting entries count as positions, because they become positions
+ *    when they fill. An entry on a market already exposed never adds one (de-duplication refuses it anyway).
+ * 3. Deterministic truncation: walk the ranked list, keep while the count stays ≤ `maxOrdersPerCycle` and the
  *    cumulative notional (price × count, rounded up to a micro: `notionalCeil`, never understating a cost) stays
  *    ≤ `maxNotionalPerCycleMicros`. The first entry that would break a cap ends the walk: it and every later entry are
  *    skipped with that cap's code (`max_orders_per_cycle_guard` / `max_notional_per_cycle_guard`).
@@ -25,6 +29,8 @@ export interface CycleCaps {
   maxNotionalPerCycleMicros: Micros;
   /** `risk.max_trades_per_market_per_day`; 0 disables. */
   maxTradesPerMarketPerDay: number;
+  /** `risk.max_positions` (≥ 1 in the schema): markets with a position or an open entry. Absent: no such cap. */
+  maxPositions?: number;
 }
 
 /** Trades placed today (UTC day of the logical clock) per market ticker; a missing ticker = 0. */
@@ -34,10 +40,17 @@ function tradesTodayOf(trades: TradesToday, ticker: string): number {
   return Object.prototype.hasOwnProperty.call(trades, ticker) ? requireCount(trades[ticker], `tradesToday[${ticker}]`) : 0;
 }
 
-export function applyCycleCaps(intents: readonly OrderIntent[], caps: CycleCaps, tradesToday: TradesToday): IntentFilterResult {
+export function applyCycleCaps(
+  intents: readonly OrderIntent[],
+  caps: CycleCaps,
+  tradesToday: TradesToday,
+  exposedMarkets: readonly string[] = [],
+): IntentFilterResult {
   const maxOrders = requireCount(caps.maxOrdersPerCycle, 'maxOrdersPerCycle');
   const maxNotional = BigInt(requireCount(caps.maxNotionalPerCycleMicros, 'maxNotionalPerCycleMicros'));
   const maxTrades = requireCount(caps.maxTradesPerMarketPerDay, 'maxTradesPerMarketPerDay');
+  const maxPositions = caps.maxPositions === undefined ? null : requireCount(caps.maxPositions, 'maxPositions');
+  const open = new Set(exposedMarkets);
 
   const ranked = [...intents].sort(compareIntents);
   const exits = ranked.filter(isExit);
@@ -59,6 +72,10 @@ export function applyCycleCaps(intents: readonly OrderIntent[], caps: CycleCaps,
         continue;
       }
     }
+    if (maxPositions !== null && !open.has(e.ticker) && open.size >= maxPositions) {
+      skip(e, REASON.max_positions_guard, `${open.size} markets with a position or an open order, max ${maxPositions}`);
+      continue;
+    }
     if (truncated) {
       skip(e, truncated.code, `cut after ${truncated.at}`);
       continue;
@@ -73,6 +90,7 @@ export function applyCycleCaps(intents: readonly OrderIntent[], caps: CycleCaps,
     } else {
       total += cost;
       kept.push(e);
+      open.add(e.ticker);
       keptPerMarket.set(e.ticker, (keptPerMarket.get(e.ticker) ?? 0) + 1);
     }
   }

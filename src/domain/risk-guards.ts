@@ -205,7 +205,7 @@ export function guardCycle(input: GuardCycleInput): GuardCycleResult {
     return { ...verdict, kept: keptExits, skipped: [...exitSkips, ...skipAll(entries, verdict.blockedBy!, detailOf(verdict.blockedBy))] };
   }
   const deduped = dedupeIntents([...keptExits, ...entries], input.exposure);
-  const capped = applyCycleCaps(deduped.kept, input.caps, input.tradesToday);
+  const capped = applyCycleCaps(deduped.kept, input.caps, input.tradesToday, input.exposure.markets);
   return { ...verdict, kept: capped.kept, skipped: [...exitSkips, ...deduped.skipped, ...capped.skipped] };
 }
 

@@ -25,6 +25,22 @@ describe('applyCycleCaps', () => {
     expect(totalNotionalMicros(out.kept.filter((i) => !i.reduceOnly))).toBe(8_000_000n);
   });
 
+  it('max_positions: entries on new markets stop at the cap, counting held markets and open orders; exits and held markets are not counted twice', () => {
+    const wide = { ...caps, maxOrdersPerCycle: 10, maxNotionalPerCycleMicros: 100_000_000, maxTradesPerMarketPerDay: 0 };
+    // The lane holds P and has an order resting in Q: two of three slots used, so only the best new market fits.
+    const out = applyCycleCaps([D, C, X, B, A], { ...wide, maxPositions: 3 }, {}, ['P', 'Q']);
+    expect(out.kept.map((i) => i.ticker)).toEqual(['X', 'A']);
+    expect(out.skipped.map((s) => [s.ticker, s.code, s.detail])).toEqual([
+      ['B', 'max_positions_guard', '3 markets with a position or an open order, max 3'],
+      ['C', 'max_positions_guard', '3 markets with a position or an open order, max 3'],
+      ['D', 'max_positions_guard', '3 markets with a position or an open order, max 3'],
+    ]);
+    // At the cap already: no new market at all; without the cap (absent) every entry fits.
+    expect(applyCycleCaps([A, B], { ...wide, maxPositions: 2 }, {}, ['P', 'Q']).kept).toEqual([]);
+    expect(applyCycleCaps([A, B], wide, {}, ['P', 'Q']).kept.map((i) => i.ticker)).toEqual(['A', 'B']);
+    expect(() => applyCycleCaps([A], { ...wide, maxPositions: -1 }, {})).toThrow(/maxPositions/);
+  });
+
   it('truncates at max_orders_per_cycle', () => {
     const out = applyCycleCaps([D, C, B, A], { ...caps, maxOrdersPerCycle: 2, maxNotionalPerCycleMicros: 100_000_000 }, {});
     expect(out.kept.map((i) => i.ticker)).toEqual(['A', 'B']);

@@ -128,6 +128,12 @@ describe('guardCycle', () => {
     ]);
   });
 
+  it('max_positions counts what the lane is exposed to (positions and open orders) with the entries kept this cycle', () => {
+    const out = guardCycle(cycleInput({ intents: [e, d, c, a, x], exposure: { markets: ['E7-P'], events: ['E7'] }, caps: { ...caps, maxOrdersPerCycle: 10, maxPositions: 3 } }));
+    expect(out.kept.map((i) => i.ticker)).toEqual(['E9-X', 'E1-A', 'E2-C']);
+    expect(out.skipped.map((s) => [s.ticker, s.code])).toEqual([['E3-D', 'max_positions_guard'], ['E4-E', 'max_positions_guard']]);
+  });
+
   it('reduce-only: exits kept, every entry skipped with the code; kill switch: everything skipped', () => {
     const ro = guardCycle(cycleInput({ intents: [a, x], control: latchHalt(initialControlState(), 'reduce_only_guard', 'winding down', D) }));
     expect(ro.kept).toEqual([x]);
