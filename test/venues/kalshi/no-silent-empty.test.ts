@@ -6,9 +6,12 @@ import { KalshiApiError, KalshiClient, KalshiParseError, KalshiTransportError } 
 import { fakeFetch, fixtureText, jsonResponse, makeClient } from './helpers';
 
 // user_data_timestamp (read first by findOrderByClientOrderId) answers normally; every list read gets `body`.
+const CUTOFF = '2026-06-01T00:00:00Z'; // before every send time below: absence after it is conclusive
 const serve = (status: number, body: string | object) => makeClient(fakeFetch((req) => (req.url.pathname.endsWith('/exchange/user_data_timestamp')
   ? jsonResponse(200, { as_of_time: '2026-06-11T06:30:00.000000Z' })
-  : jsonResponse(status, body))).fetch, { maxReadAttempts: 1 }).client;
+  : req.url.pathname.endsWith('/historical/cutoff')
+    ? jsonResponse(200, { market_settled_ts: CUTOFF, trades_created_ts: CUTOFF, orders_updated_ts: CUTOFF })
+    : jsonResponse(status, body))).fetch, { maxReadAttempts: 1 }).client;
 
 type Read = [string, (c: KalshiClient) => Promise<unknown>];
 const PORTFOLIO_READS: Read[] = [
@@ -79,7 +82,7 @@ describe('an explicit empty answer is empty', () => {
     expect(await serve(200, { cursor: '', market_positions: null, event_positions: [] }).getPositions()).toEqual({ marketPositions: [], eventPositions: [] });
     expect(await serve(200, { cursor: '', orders: [] }).listOrders()).toEqual([]);
     expect(await serve(200, { cursor: null, settlements: null }).listSettlements()).toEqual([]);
-    expect(await serve(200, { cursor: '', orders: [] }).findOrderByClientOrderId({ ticker: 'T', clientOrderId: 'c', minTs: 0, sentAtMs: 0 }))
+    expect(await serve(200, { cursor: '', orders: [] }).findOrderByClientOrderId({ ticker: 'T', clientOrderId: 'c', minTs: 0, sentAtMs: Date.parse('2026-06-10T00:00:00Z') }))
       .toEqual({ status: 'absent', asOfTime: '2026-06-11T06:30:00.000000Z', asOfMs: Date.parse('2026-06-11T06:30:00Z') });
   });
 });
