@@ -193,6 +193,7 @@ export async function reconcileLane(deps: ReconcileDeps, input: Pick<CycleRef, '
     mismatch: plan.mismatch !== null,
     latched: plan.latch,
   };
+  deps.crashAt?.('during_reconciliation');
   store.liveLedger.applyPlan(ctx, plan, { summary: { ...summary }, afterFillBooked: () => deps.crashAt?.('during_fill_booking') });
   gate.mark(input.firstRunId, input.cycle);
   if (deps.orderGroup?.enabled) {

@@ -2,15 +2,18 @@
  * Named crash points for tests (issue 9 "Named crash points"): `KALSHI_AUTOPILOT_CRASH_AT=<point>:<n>` makes the worker
  * process exit abruptly (process.exit(137), as if SIGKILLed) the n-th time it reaches `<point>` (n ≥ 1, default 1).
  *
+ *   before_journal_write  the order passed every check, its pending_submit row not written yet (nothing of it exists)
  *   after_journal_write   the pending_submit row is committed, the create not sent yet
  *   after_create_sent     the exchange answered the create, the answer not recorded in the journal yet
+ *   after_response        the create's answer is recorded in the journal, the activity has not returned yet
  *   during_fill_booking   reconciliation has booked a fill (one hit per fill), the run's transaction not committed yet
  *                         (LiveLedgerStore.applyPlan): the crash rolls the whole run back
+ *   during_reconciliation reconciliation has read the exchange and planned, nothing of the plan applied yet
  *
  * Refused (throws) unless the lane's env is `sim`: `assertCrashPointsAllowed` runs in buildTradingDeps, which the
  * worker command builds before it polls. Tests may pass their own `CrashHook` (e.g. one that throws) instead.
  */
-export const CRASH_POINTS = ['after_journal_write', 'after_create_sent', 'during_fill_booking'] as const;
+export const CRASH_POINTS = ['before_journal_write', 'after_journal_write', 'after_create_sent', 'after_response', 'during_fill_booking', 'during_reconciliation'] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 export type CrashHook = (point: CrashPoint) => void;
 

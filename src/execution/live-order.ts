@@ -20,7 +20,7 @@
  * Times written to the journal and the body's expiration come from the venue-clock port (`TradingDeps.venueNowMs`),
  * never from the activity input. The intent's decision time is the activity input's `nowMs` (the workflow's clock at
  * the cycle), which is what `stale_intent_guard` measures against.
- * Crash points (`after_journal_write`, `after_create_sent`) call `TradingDeps.crashAt` (live-order-crash.ts).
+ * Crash points (`before_journal_write`, `after_journal_write`, `after_create_sent`, `after_response`) call `TradingDeps.crashAt` (live-order-crash.ts).
  * Every journal write and every send is preceded by `guard.check` (attempt-guard.ts): a cancelled (timed-out) or
  * superseded attempt stops there with CancelledFailure while its retry runs; it heartbeats per order and per call.
  * Fills are not booked here: fills come from /portfolio/fills (reconciliation); `fills` in the outcome stays 0.
@@ -253,11 +253,13 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
       if (!out.latch.some((h) => h.code === REASON.order_group_tripped_guard)) out.latch.push({ code: REASON.order_group_tripped_guard, reason: why });
       logger.error({ clientOrderId: row.clientOrderId, orderGroupId: body.orderGroupId }, 'order group tripped: entries refused until an operator clears order_group_tripped_guard');
     }
-    if (oc.status === 'unknown') {
-      return { row: store.journal.recordOutcome(row.clientOrderId, 'unknown', { atMs: at, detail: oc.detail }), lookup: oc.lookup, filled: 0 };
-    }
-    if (oc.status === 'rejected') return { row: store.journal.recordOutcome(row.clientOrderId, 'rejected', { atMs: at, detail: oc.detail }), lookup: false, filled: 0 };
-    return { row: store.journal.recordOutcome(row.clientOrderId, oc.status, { atMs: at, exchangeOrderId: oc.exchangeOrderId, detail: oc.detail }), lookup: false, filled: oc.filledCentis };
+    const recorded = oc.status === 'unknown'
+      ? { row: store.journal.recordOutcome(row.clientOrderId, 'unknown', { atMs: at, detail: oc.detail }), lookup: oc.lookup, filled: 0 }
+      : oc.status === 'rejected'
+        ? { row: store.journal.recordOutcome(row.clientOrderId, 'rejected', { atMs: at, detail: oc.detail }), lookup: false, filled: 0 }
+        : { row: store.journal.recordOutcome(row.clientOrderId, oc.status, { atMs: at, exchangeOrderId: oc.exchangeOrderId, detail: oc.detail }), lookup: false, filled: oc.filledCentis };
+    crash('after_response');
+    return recorded;
   };
 
   /**
@@ -344,6 +346,7 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
     }
     let row: JournalRow;
     guard.check('journal: insert', { clientOrderId: id });
+    crash('before_journal_write');
     try {
       row = store.journal.insertPending({
         clientOrderId: id, firstRunId: input.firstRunId, cycle: input.cycle, idx: indexOf(id), ticker: o.intent.ticker, eventTicker: o.intent.eventTicker,
