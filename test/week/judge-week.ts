@@ -56,24 +56,44 @@ function inFlightAt(cycles: CycleRow[], ms: number): number[] {
   return [...new Set([...running, ...(mover ? [mover.cycle] : [])])];
 }
 
+function cyclesOf(dbPath: string): CycleRow[] {
+  return rows<CycleRow>(dbPath, 'SELECT cycle, first_run_id, started_at_ms, finished_at_ms, outcome FROM cycles ORDER BY started_at_ms, cycle');
+}
+
+/**
+ * The lane DB's ledger as of its last complete reconciliation (null if none), for S5's comparison with the
+ * simulator's record (also used by npm run drill, test/week/drill.ts). The lane DB must not be held by a worker.
+ */
+export function laneLedgerView(dbPath: string): LedgerView | null {
+  const store = openStore({ path: dbPath, mode: 'live', env: 'sim' });
+  try {
+    return ledgerOf(store, dbPath, cyclesOf(dbPath));
+  } finally {
+    store.close();
+  }
+}
+
+function ledgerOf(store: ReturnType<typeof openStore>, dbPath: string, cycles: CycleRow[]): LedgerView | null {
+  const last = store.liveLedger.lastCompleteRun();
+  if (!last) return null;
+  // The exchange as that run read it: the simulator's clock was where the previous cycle's scan had moved it.
+  const before = cycles.filter((c) => c.started_at_ms < last.atMs).pop();
+  return {
+    asOfMs: before ? before.started_at_ms : last.atMs - 1,
+    fills: store.liveLedger.fills(),
+    settlements: rows<{ ticker: string; revenue_micros: number }>(dbPath, 'SELECT ticker, revenue_micros FROM live_settlements').map((r) => ({ ticker: r.ticker, revenueMicros: r.revenue_micros })),
+    positions: store.liveLedger.positions().filter((p) => !p.settled),
+    cashChangeMicros: store.liveLedger.cashChange(),
+  };
+}
+
 export function judgeWeek(i: WeekJudgeInput): Criteria {
-  const cycles = rows<CycleRow>(i.dbPath, 'SELECT cycle, first_run_id, started_at_ms, finished_at_ms, outcome FROM cycles ORDER BY started_at_ms, cycle');
+  const cycles = cyclesOf(i.dbPath);
   const store = openStore({ path: i.dbPath, mode: 'live', env: 'sim' });
   let ledger: LedgerView | null = null;
   let halt: { atMs: number; expiresAtMs: number } | null = null;
   try {
-    const last = store.liveLedger.lastCompleteRun();
-    if (last) {
-      // The exchange as that run read it: the simulator's clock was where the previous cycle's scan had moved it.
-      const before = cycles.filter((c) => c.started_at_ms < last.atMs).pop();
-      ledger = {
-        asOfMs: before ? before.started_at_ms : last.atMs - 1,
-        fills: store.liveLedger.fills(),
-        settlements: rows<{ ticker: string; revenue_micros: number }>(i.dbPath, 'SELECT ticker, revenue_micros FROM live_settlements').map((r) => ({ ticker: r.ticker, revenueMicros: r.revenue_micros })),
-        positions: store.liveLedger.positions().filter((p) => !p.settled),
-        cashChangeMicros: store.liveLedger.cashChange(),
-      };
-    }
+    ledger = ledgerOf(store, i.dbPath, cycles);
     for (const e of store.control.events()) {
       const h = (e.detail.latchedHalts as Array<{ code: string; atMs: number; expiresAtMs?: number | null }> | undefined)?.find((x) => x.code === 'daily_loss_guard');
       if (h && typeof h.expiresAtMs === 'number' && !halt) halt = { atMs: h.atMs, expiresAtMs: h.expiresAtMs };
