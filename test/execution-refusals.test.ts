@@ -51,3 +51,37 @@ test('an order the exchange refuses is journaled rejected and reported with the 
   expect(rig.botRequests(ids[0]).map((o) => o.outcome)).toEqual(['rejected']);
   expect(rig.botOrdersMade()).toEqual([]);
 });
+
+/** Counts the exchange-status reads of the bot's own client (the real call goes through). */
+function countStatusReads(after?: () => void): () => number {
+  const venue = rig.t.venue;
+  const real = venue.getExchangeStatus.bind(venue);
+  let n = 0;
+  venue.getExchangeStatus = async () => {
+    n += 1;
+    const x = await real();
+    after?.();
+    return x;
+  };
+  return () => n;
+}
+
+test('the exchange status is read once per execute call, not once per order', async () => {
+  const inp = await input();
+  const reads = countStatusReads();
+  const out = await executeLiveOrders(rig.t, rig.store, silentLogger(), inp);
+  expect(out.placed).toBe(2);
+  expect(reads()).toBe(1);
+  expect(rig.botOrdersMade().map((o) => o.client_order_id)).toEqual(ids);
+});
+
+test('a create refused as trading_is_paused makes the next order read the status again: refused, never sent', async () => {
+  const inp = await input();
+  // The exchange pauses right after the call read it as trading.
+  const reads = countStatusReads(() => { rig.sim.core.exchange.tradingOverride = false; });
+  const out = await executeLiveOrders(rig.t, rig.store, silentLogger(), inp);
+  expect(out.orders.map((o) => [o.status, o.code])).toEqual([['rejected', 'order_rejected_guard'], [null, 'exchange_not_trading_guard']]);
+  expect(reads()).toBe(2);
+  expect(rig.botRequests().map((o) => [o.client_order_id, o.outcome])).toEqual([[ids[0], 'rejected']]);
+  expect(rig.store.journal.get(ids[1])).toBeNull();
+});

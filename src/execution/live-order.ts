@@ -8,10 +8,12 @@
  *   2. A new order is checked fresh: run mode live, the DB's control state (kill switch, pause, halts — exits pass
  *      entry-only blocks), ticker in scope (the scan's market; an exit of a held market outside the scan: a fresh
  *      read), `unknown_order_outcome_guard` (journal.hasUnknown() from the DB), the
- *      optional `reconciledCycle` gate (not_reconciled_guard), exchange and trading active.
+ *      optional `reconciledCycle` gate (not_reconciled_guard), exchange and trading active (`GET /exchange/status` read
+ *      once per call — the call is one cycle's batch — and again after a create refused with `trading_is_paused`).
  *   3. A fresh book → `revalidate` (stale / no quote / drift / slippage / edge decay → a journal row `skipped:<code>`),
- *      `buildOrderRequest` (expiration from the venue clock), `journal.insertPending` (durable) → `markSent` →
- *      `createOrder` → `outcomeOfCreate` → `recordOutcome`.
+ *      `buildOrderRequest` (expiration from the venue clock), the book + `journal.insertPending` in one commit
+ *      (durable) → `markSent` → `createOrder` → `outcomeOfCreate` → `recordOutcome`. Per order: two round trips
+ *      (book, create) and three commits (pending row, send mark, outcome).
  *   4. An `unknown` answer is resent once, byte-identical, if the fresh checks and revalidation still pass (201 settles
  *      it; 409 order_already_exists → findOrderByClientOrderId → resolveUnknown); a 409 / unreadable 2xx goes straight
  *      to the lookup; otherwise it stays `unknown` and the guard blocks every new order of the lane until
@@ -38,11 +40,14 @@ import type { MarketSnapshot, OrderIntent } from '../domain/trading-types';
 import type { Store } from '../store';
 import { IdempotencyConflictError, JournalRow } from '../store/journal-store';
 import type { CreateOrderInput } from '../venues/kalshi/requests';
+import type { KalshiOrderbook } from '../venues/kalshi/types';
 import type { TradingDeps } from '../activities/trading-deps';
 import { heldMarketSnapshot } from '../activities/held-markets';
 import type { CrashPoint } from './live-order-crash';
 import { subaccountParam } from './lane-subaccount';
 import { attemptGuard } from './attempt-guard';
+
+type Book = KalshiOrderbook;
 
 export interface LiveOrder {
   clientOrderId: string;
@@ -148,6 +153,12 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
     return held.get(intent.ticker)!;
   };
 
+  /**
+   * The exchange's status, read once per call (the call is one cycle's batch) and again only after a create was
+   * refused with `trading_is_paused` (the exchange stopped trading during the call).
+   */
+  let exchangeStatus: Awaited<ReturnType<TradingDeps['venue']['getExchangeStatus']>> | null = null;
+
   /** The fresh checks every write must pass (a new order and a resend alike); null = clear. */
   const freshBlock = async (intent: OrderIntent, nowMs: number): Promise<{ code: string; detail: string; market: MarketSnapshot | null } | null> => {
     const row = store.control.read();
@@ -183,8 +194,11 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
       const c = await t.clockCheck();
       if (!c.ok) return { code: REASON.clock_skew_guard, detail: c.detail, market: m };
     }
-    guard.beat('exchange status', { ticker: intent.ticker });
-    const x = await t.venue.getExchangeStatus();
+    if (!exchangeStatus) {
+      guard.beat('exchange status', { ticker: intent.ticker });
+      exchangeStatus = await t.venue.getExchangeStatus();
+    }
+    const x = exchangeStatus;
     if (!x.exchangeActive || !x.tradingActive) {
       // A pause or maintenance: refuse (no retry storm against a closed exchange); the next cycle checks again.
       const detail = `exchange ${x.exchangeActive ? 'active' : 'inactive'}, trading ${x.tradingActive ? 'active' : 'inactive'}${x.estimatedResumeTime ? ` (resumes ${x.estimatedResumeTime})` : ''}: no order is sent`;
@@ -193,12 +207,11 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
     return null;
   };
 
-  const revalidateFresh = async (intent: OrderIntent, m: MarketSnapshot, decidedAtMs: number, nowMs: number): Promise<Revalidation> => {
+  /** A fresh book and the revalidation on it; the caller records the book (`recordBook` below, or with the insert). */
+  const revalidateOnBook = async (intent: OrderIntent, m: MarketSnapshot, decidedAtMs: number, nowMs: number): Promise<{ rv: Revalidation; book: Book }> => {
     guard.beat('book read', { ticker: intent.ticker });
     const book = await t.venue.getOrderbook(intent.ticker);
-    guard.check('book record', { ticker: intent.ticker });
-    store.scans.recordBook(book, nowMs);
-    return revalidate(
+    const rv = revalidate(
       { side: intent.side, action: intent.action, decidedPriceMicros: intent.priceMicros, fairMicros: intent.fairPpm, countCentis: intent.countCentis, decidedAtMs },
       book,
       {
@@ -211,6 +224,17 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
       },
       nowMs,
     );
+    return { rv, book };
+  };
+  const recordBook = (book: Book, nowMs: number) => {
+    guard.check('book record', { ticker: book.ticker });
+    store.scans.recordBook(book, nowMs);
+  };
+  /** A fresh book recorded on its own, and the revalidation on it (a resend or a resumed row). */
+  const revalidateFresh = async (intent: OrderIntent, m: MarketSnapshot, decidedAtMs: number, nowMs: number): Promise<Revalidation> => {
+    const { rv, book } = await revalidateOnBook(intent, m, decidedAtMs, nowMs);
+    recordBook(book, nowMs);
+    return rv;
   };
 
   /** Look the order up on the exchange (three-way) and record what that proves. */
@@ -242,6 +266,8 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
     store.journal.markSent(row.clientOrderId, sentAt);
     const result = await t.venue.createOrder(body);
     crash('after_create_sent');
+    // The exchange stopped trading since the status was read: the next order of this call reads it again.
+    if (result.outcome === 'rejected' && result.error.code === 'trading_is_paused') exchangeStatus = null;
     const oc = outcomeOfCreate(result, row.countCentis);
     const at = await venueNow(t);
     // Cancelled during the send: the row stays pending_submit with its send recorded; the next attempt resolves it.
@@ -333,7 +359,7 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
       continue;
     }
     const m = (await marketOf(o.intent))!;
-    const rv = await revalidateFresh(o.intent, m, input.nowMs, now);
+    const { rv, book } = await revalidateOnBook(o.intent, m, input.nowMs, now);
     const price = rv.ok ? rv.limitPriceMicros : o.intent.priceMicros;
     const req = buildOrderRequest({
       clientOrderId: id, ticker: o.intent.ticker, side: o.intent.side, action: o.intent.action, priceMicros: price, countCentis: o.intent.countCentis,
@@ -341,24 +367,31 @@ export async function executeLiveOrders(t: TradingDeps, store: Store, logger: Lo
       ...groupOf(o.intent), ...subaccountParam(settings.config),
     });
     if (isRefusal(req)) {
+      recordBook(book, now);
       report(o, null, req.code, req.detail);
       continue;
     }
-    let row: JournalRow;
     guard.check('journal: insert', { clientOrderId: id });
     crash('before_journal_write');
-    try {
-      row = store.journal.insertPending({
-        clientOrderId: id, firstRunId: input.firstRunId, cycle: input.cycle, idx: indexOf(id), ticker: o.intent.ticker, eventTicker: o.intent.eventTicker,
-        side: o.intent.side, action: o.intent.action, priceMicros: price, countCentis: o.intent.countCentis, requestBody: req.body, createdAtMs: now,
-      }).row;
-    } catch (e) {
-      if (e instanceof IdempotencyConflictError) {
-        conflicted(o, e);
-        continue;
+    // The fresh book and the pending row in ONE commit (durable, synchronous=FULL, before any byte of the create is
+    // sent). A conflict keeps its `conflict` event and the book: insertPending's error is returned, not thrown.
+    const written = store.db.transaction(() => {
+      store.scans.recordBook(book, now);
+      try {
+        return store.journal.insertPending({
+          clientOrderId: id, firstRunId: input.firstRunId, cycle: input.cycle, idx: indexOf(id), ticker: o.intent.ticker, eventTicker: o.intent.eventTicker,
+          side: o.intent.side, action: o.intent.action, priceMicros: price, countCentis: o.intent.countCentis, requestBody: req.body, createdAtMs: now,
+        }).row;
+      } catch (e) {
+        if (e instanceof IdempotencyConflictError) return e;
+        throw e;
       }
-      throw e;
+    }).immediate();
+    if (written instanceof IdempotencyConflictError) {
+      conflicted(o, written);
+      continue;
     }
+    let row: JournalRow = written;
     if (!rv.ok) {
       // Never sent: the row records why (skipped:<code>), so a retry of this activity reports the same skip.
       guard.check('journal: skip', { clientOrderId: id });
