@@ -6,7 +6,10 @@
  *            + 2 × fsynced SQLite commit (WAL, synchronous=FULL, as the lane DB; p-th percentile)
  *
  * (goal ≤ 1.5×). Orders buy 1 YES contract at the ask with a fair value 0.15 above it, so revalidation passes and
- * each call sends exactly one create.
+ * each order sends exactly one create. Orders go `risk.max_orders_per_cycle` (5) to an execute call, as a cycle's
+ * batch does; an order's latency is its share of the call: from the previous order's answer being recorded (the
+ * `after_response` point; the call's start for the first) to its own (the call's end for the last), so the first
+ * order of a call carries the call's `GET /exchange/status` and the latencies of a call add up to its wall time.
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { generateKeyPairSync } from 'node:crypto';
@@ -85,25 +88,36 @@ export async function benchP3(opts: { orders: number; progress: (s: string) => v
       }
     }
 
-    opts.progress(`P3: ${opts.orders} orders through the live order path`);
+    const batch = lane.ctx.config.risk.max_orders_per_cycle;
+    opts.progress(`P3: ${opts.orders} orders through the live order path, ${batch} per execute call`);
     const lat: number[] = [];
     let placed = 0;
-    for (let i = 0; i < opts.orders + 5; i++) {
-      const tk = priced[i % priced.length];
-      const ask = books.get(tk)!.bestYesAsk!.price;
-      const intent: OrderIntent = {
-        ticker: tk, eventTicker: sim.core.exchange.markets.get(tk)!.eventTicker, side: 'yes', action: 'buy', priceMicros: ask, countCentis: 100,
-        fairPpm: Math.min(990_000, ask + 150_000), edgeMicros: 150_000, confidencePpm: 900_000, reduceOnly: false, feeMicros: 0,
-      };
-      const t0 = performance.now();
-      const r = await executeLiveOrders(t, store, silentLogger(), {
-        cycle: 1, firstRunId: FIRST_RUN_ID, nowMs: sim.nowMs(), scanId, orders: [{ clientOrderId: clientOrderId(FIRST_RUN_ID, 1, i), intent }],
-      });
-      const dt = performance.now() - t0;
-      if (i >= 5) {
-        lat.push(dt);
-        placed += r.placed;
+    // Each order's answer recorded: the end of its share of the call (the crash-point port, a no-op here otherwise).
+    const marks: number[] = [];
+    t.crashAt = (p) => {
+      if (p === 'after_response') marks.push(performance.now());
+    };
+    const warmUp = batch;
+    for (let i = 0; i < opts.orders + warmUp; i += batch) {
+      const orders = [];
+      for (let j = i; j < Math.min(i + batch, opts.orders + warmUp); j++) {
+        const tk = priced[j % priced.length];
+        const ask = books.get(tk)!.bestYesAsk!.price;
+        const intent: OrderIntent = {
+          ticker: tk, eventTicker: sim.core.exchange.markets.get(tk)!.eventTicker, side: 'yes', action: 'buy', priceMicros: ask, countCentis: 100,
+          fairPpm: Math.min(990_000, ask + 150_000), edgeMicros: 150_000, confidencePpm: 900_000, reduceOnly: false, feeMicros: 0,
+        };
+        orders.push({ clientOrderId: clientOrderId(FIRST_RUN_ID, 1, j), intent });
       }
+      marks.length = 0;
+      const t0 = performance.now();
+      const r = await executeLiveOrders(t, store, silentLogger(), { cycle: 1, firstRunId: FIRST_RUN_ID, nowMs: sim.nowMs(), scanId, orders });
+      const t1 = performance.now();
+      if (r.placed !== orders.length || marks.length !== orders.length) throw new Error(`P3: ${r.placed} of ${orders.length} orders placed (${JSON.stringify(r.skipped)})`);
+      if (i < warmUp) continue;
+      const ends = [...marks.slice(0, -1), t1];
+      ends.forEach((e, k) => lat.push(e - (k === 0 ? t0 : ends[k - 1])));
+      placed += r.placed;
     }
     const floor = (p: number) => 2 * pct(rtt, p) + 2 * pct(commit, p);
     return {
