@@ -6,7 +6,8 @@
  * the simulator made the order, the answer was never recorded; the restart's byte-identical resend gets 409
  * order_already_exists and the lookup finds it. (c) during_fill_booking: reconciliation dies after booking the first
  * of two fills, before its transaction commits; the restarted process books every fill exactly once, judged against
- * the simulator's own fills of the account.
+ * the simulator's own fills of the account. The drill's other points (before_journal_write, after_response,
+ * during_reconciliation; npm run drill kills a real worker there) are placed by a hook that throws, in this process.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -112,4 +113,39 @@ test('killed during fill booking: the run rolls back whole; the restarted proces
   expect(booked()).toEqual(simFills());
   expect(await restart(3)).toMatchObject({ complete: true, fillsBooked: 0, mismatch: false });
   expect(booked()).toEqual(simFills());
+});
+
+describe('the drill\'s other points, placed (in this process: a hook that throws where the worker would exit)', () => {
+  class Crashed extends Error {}
+  const throwAt = (at: string) => (p: string) => {
+    if (p === at) throw new Crashed(p);
+  };
+
+  test('before_journal_write: the order passed its checks, nothing of it exists yet (no row, nothing sent)', async () => {
+    const inp = await input();
+    await expect(executeLiveOrders({ ...rig.t, crashAt: throwAt('before_journal_write') }, rig.store, silentLogger(), inp)).rejects.toBeInstanceOf(Crashed);
+    expect(rig.store.journal.get(id0)).toBeFalsy();
+    expect(rig.botRequests()).toEqual([]);
+  });
+
+  test('after_response: the answer is already in the journal; the retry sends nothing more', async () => {
+    const inp = await input();
+    await expect(executeLiveOrders({ ...rig.t, crashAt: throwAt('after_response') }, rig.store, silentLogger(), inp)).rejects.toBeInstanceOf(Crashed);
+    const row = rig.store.journal.get(id0)!;
+    expect(['resting', 'executed']).toContain(row.status);
+    expect(row.exchangeOrderId).toBe(rig.botOrdersMade(id0)[0].order_id);
+    await executeLiveOrders(rig.t, rig.store, silentLogger(), inp);
+    expect(rig.botRequests(id0)).toHaveLength(1);
+  });
+
+  test('during_reconciliation: read and planned, nothing applied; the next run books the fill', async () => {
+    const inp = await input();
+    expect((await executeLiveOrders(rig.t, rig.store, silentLogger(), inp)).placed).toBe(1);
+    const rec = { ...inp, cycle: 2, nowMs: rig.sim.nowMs() };
+    const deps = (crashAt: ((p: string) => void) | null) => ({ store: rig.store, venue: rig.t.venue, logger: silentLogger(), gate: new ReconciliationGate(), crashAt });
+    await expect(reconcileLane(deps(throwAt('during_reconciliation')), rec)).rejects.toBeInstanceOf(Crashed);
+    expect(rig.store.liveLedger.runs()).toEqual([]);
+    expect(rig.store.liveLedger.fills()).toEqual([]);
+    expect(await reconcileLane(deps(null), rec)).toMatchObject({ complete: true, fillsBooked: 1, mismatch: false });
+  });
 });
