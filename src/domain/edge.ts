@@ -31,12 +31,25 @@ function checkInt(x: number, what: string, min: number, max = Number.MAX_SAFE_IN
   if (!Number.isSafeInteger(x) || x < min || x > max) throw new RangeError(`${what} must be an integer in [${min}, ${max}] (got ${x})`);
 }
 
+/**
+ * Memo of unroundedTakerFeePerContract for the default multiplier (a pure function of the price: a cycle meets the
+ * same few hundred grid prices on thousands of markets; bounded by the 10^6 + 1 possible prices).
+ */
+const defaultFeeMemo = new Map<number, Micros>();
+
 /** 0.07 × multiplier × P × (1 − P) per contract, rounded up to a whole micro (never understated). */
 export function unroundedTakerFeePerContract(price: Micros, multiplierPpm = DEFAULT_FEE_MULTIPLIER_PPM): Micros {
   checkInt(price, 'price', 0, MICROS_PER_DOLLAR);
   checkInt(multiplierPpm, 'fee multiplier', 0);
+  const memo = multiplierPpm === DEFAULT_FEE_MULTIPLIER_PPM;
+  if (memo) {
+    const hit = defaultFeeMemo.get(price);
+    if (hit !== undefined) return hit;
+  }
   const P = BigInt(price);
-  return safe(ceilDiv(BigInt(TAKER_RATE_PPM) * BigInt(multiplierPpm) * P * (M - P), M * M * M), 'fee per contract');
+  const fee = safe(ceilDiv(BigInt(TAKER_RATE_PPM) * BigInt(multiplierPpm) * P * (M - P), M * M * M), 'fee per contract');
+  if (memo) defaultFeeMemo.set(price, fee);
+  return fee;
 }
 
 /**
@@ -143,8 +156,11 @@ export function feeUnverifiedReason(market: FeeFacts, allow: readonly string[]):
 
 /** The market's YES price for the heavy-favourite rule: the higher of its tradeable YES bid and YES ask. */
 function yesPriceOf(market: Pick<MarketSnapshot, 'yesBid' | 'yesAsk'>): Micros | null {
-  const prices = [market.yesBid, market.yesAsk].filter((q) => q && q.size > 0 && isTradablePrice(q.price)).map((q) => q!.price);
-  return prices.length ? Math.max(...prices) : null;
+  let best: Micros | null = null;
+  for (const q of [market.yesBid, market.yesAsk]) {
+    if (q && q.size > 0 && isTradablePrice(q.price) && (best === null || q.price > best)) best = q.price;
+  }
+  return best;
 }
 
 const $ = formatDollarsExact;
