@@ -95,12 +95,19 @@ function journalRows(dbPath: string): number {
   }
 }
 
+/** The drill in progress (run-drill's Ctrl-C handler tears it down: the test server must not outlive the drill). */
+let active: { teardown(): Promise<void> } | null = null;
+export async function abortActiveDrill(): Promise<void> {
+  await active?.teardown().catch(() => undefined);
+}
+
 export async function runDrill(o: DrillOptions): Promise<DrillResult> {
   const wall0 = Date.now();
   const plan = planDrill(o.seed, o.iterations);
   const dir = tempDir('kap-drill-');
   o.log(`crash drill: seed ${o.seed}, ${o.iterations} iterations (lane DB and worker log in ${dir})`);
   const env = await createTimeSkippingEnv();
+  active = env;
   let sim: SimHandle | null = null;
   let worker: WorkerHandle | null = null;
   try {
@@ -198,6 +205,7 @@ export async function runDrill(o: DrillOptions): Promise<DrillResult> {
     await (worker as WorkerHandle | null)?.stop().catch(() => undefined);
     await sim?.close();
     await env.teardown().catch(() => undefined);
+    active = null;
   }
 }
 

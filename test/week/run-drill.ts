@@ -5,7 +5,7 @@
  * `{iterations, intents, orders, duplicates, mismatches}`). Exit 0 when both are 0, 1 otherwise, 2 on bad flags,
  * 3 when the Temporal test server died (that says nothing about the bot).
  */
-import { runDrill } from './drill';
+import { abortActiveDrill, runDrill } from './drill';
 
 interface Flags { iterations: number; seed: number; json: boolean }
 
@@ -40,6 +40,8 @@ async function main(): Promise<number> {
     process.stderr.write(`${(e as Error).message}\n`);
     return 2;
   }
+  process.once('SIGINT', () => void abortActiveDrill().finally(() => process.exit(130)));
+  process.once('SIGTERM', () => void abortActiveDrill().finally(() => process.exit(143)));
   const r = await runDrill({ iterations: f.iterations, seed: f.seed, log: (l) => process.stderr.write(`${l}\n`) });
   if (f.json) {
     process.stdout.write(`${JSON.stringify({ iterations: r.iterations, intents: r.intents, orders: r.orders, duplicates: r.duplicates, mismatches: r.mismatches })}\n`);
