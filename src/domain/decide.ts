@@ -93,25 +93,28 @@ export function decideCycle(input: DecideInput): DecideResult {
   let benchedSkips = 0;
   let bestEdge: number | null = null;
   const skipRecord = (r: Omit<DecisionRecord, 'cycle' | 'decision'>) => decisions.push({ cycle, decision: 'skip', ...r });
+  // A market skipped before it has a side: one object literal per record (no spread), the same fields in the same order.
+  const bareSkip = (ticker: string, reason: string, detail: string) => decisions.push({
+    cycle, decision: 'skip', ticker, side: null, fairValuePpm: null, priceMicros: null, edgeMicros: null, confidencePpm: null, countCentis: 0, reason, detail,
+  });
 
   for (const m of input.markets) {
-    const base = { ticker: m.ticker, side: null, fairValuePpm: null, priceMicros: null, edgeMicros: null, confidencePpm: null, countCentis: 0 };
     if (m.closeTimeMs !== null && m.closeTimeMs - input.nowMs < rules.minTimeToCloseMs) {
-      skipRecord({ ...base, reason: REASON.min_time_to_close_guard, detail: `closes in ${Math.round((m.closeTimeMs - input.nowMs) / 60_000)} min` });
+      bareSkip(m.ticker, REASON.min_time_to_close_guard, `closes in ${Math.round((m.closeTimeMs - input.nowMs) / 60_000)} min`);
       continue;
     }
     const est = byTicker.get(m.ticker);
     if (!est) {
       const budget = input.budgetSkips?.[m.ticker];
-      if (budget !== undefined) skipRecord({ ...base, reason: REASON.llm_budget_guard, detail: budget });
-      else skipRecord({ ...base, reason: REASON.no_estimate_guard, detail: input.noEstimateDetails?.[m.ticker] ?? 'the model gave no estimate for this market' });
+      if (budget !== undefined) bareSkip(m.ticker, REASON.llm_budget_guard, budget);
+      else bareSkip(m.ticker, REASON.no_estimate_guard, input.noEstimateDetails?.[m.ticker] ?? 'the model gave no estimate for this market');
       continue;
     }
     const entry = evaluateEntry(est, m, rules);
     if (entry.edgeMicros !== null && (bestEdge === null || entry.edgeMicros > bestEdge)) bestEdge = entry.edgeMicros;
     if (isSkip(entry)) {
-      skipRecord({
-        ticker: m.ticker, side: entry.side, fairValuePpm: entry.fairPpm, priceMicros: entry.priceMicros, edgeMicros: entry.edgeMicros,
+      decisions.push({
+        cycle, decision: 'skip', ticker: m.ticker, side: entry.side, fairValuePpm: entry.fairPpm, priceMicros: entry.priceMicros, edgeMicros: entry.edgeMicros,
         confidencePpm: est.confidencePpm, countCentis: entry.countCentis, reason: entry.code, detail: entry.detail,
       });
       continue;
@@ -140,8 +143,8 @@ export function decideCycle(input: DecideInput): DecideResult {
       rules,
     );
     if (isSkip(s)) {
-      skipRecord({
-        ticker: m.ticker, side: s.side, fairValuePpm: s.fairPpm, priceMicros: s.priceMicros, edgeMicros: s.edgeMicros,
+      decisions.push({
+        cycle, decision: 'skip', ticker: m.ticker, side: s.side, fairValuePpm: s.fairPpm, priceMicros: s.priceMicros, edgeMicros: s.edgeMicros,
         confidencePpm: est.confidencePpm, countCentis: s.countCentis, reason: s.code, detail: s.detail,
       });
       continue;
@@ -150,7 +153,7 @@ export function decideCycle(input: DecideInput): DecideResult {
   }
 
   // Exits: the scan's snapshot of a held market, else the one fetched for it. Their own skips are recorded here.
-  const exitMarkets = [...input.markets, ...(input.heldMarkets ?? [])];
+  const exitMarkets = input.heldMarkets?.length ? [...input.markets, ...input.heldMarkets] : input.markets;
   const exits = exitIntents(input.positions ?? [], exitMarkets, input.estimates, {
     policy: input.exitPolicy ?? 'hold',
     minEdge: rules.minEdge,
@@ -181,8 +184,13 @@ export function decideCycle(input: DecideInput): DecideResult {
 
   // Scope check #2, the last one before execution (and #3 runs inside the execute activity itself).
   const intents: OrderIntent[] = [];
+  // Only the kept intents' markets (the first snapshot of a ticker wins), not a map of every market in the cycle.
   const marketOf = new Map<string, MarketSnapshot>();
-  for (const m of exitMarkets) if (!marketOf.has(m.ticker)) marketOf.set(m.ticker, m);
+  const wanted = new Set(guarded.kept.map((i) => i.ticker));
+  for (const m of exitMarkets) {
+    if (wanted.size === marketOf.size) break;
+    if (wanted.has(m.ticker) && !marketOf.has(m.ticker)) marketOf.set(m.ticker, m);
+  }
   for (const i of guarded.kept) {
     const m = marketOf.get(i.ticker);
     const inScope = m !== undefined && isMarketInAllowedScope(m, input.scope, input.mode);
