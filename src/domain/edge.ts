@@ -84,8 +84,13 @@ export function netEdgeTotal(count: Centis, fairMicros: Micros, price: Micros, m
 /** netEdgeTotal per contract, floored: `netEdgePerContract(...) >= minEdge` is exactly "total ≥ minEdge × count". */
 export function netEdgePerContract(count: Centis, fairMicros: Micros, price: Micros, multiplierPpm = DEFAULT_FEE_MULTIPLIER_PPM): Micros {
   checkInt(count, 'count', 1);
-  const fee = BigInt(orderFee(count, price, multiplierPpm));
-  return safe(floorDiv(BigInt(count) * BigInt(fairMicros - price) - fee * C100, BigInt(count)), 'net edge');
+  return netEdgePerContractWithFee(count, fairMicros, price, orderFee(count, price, multiplierPpm));
+}
+
+/** netEdgePerContract with the order's fee (`orderFee(count, price, multiplier)`) already computed by the caller. */
+export function netEdgePerContractWithFee(count: Centis, fairMicros: Micros, price: Micros, feeMicros: Micros): Micros {
+  checkInt(count, 'count', 1);
+  return safe(floorDiv(BigInt(count) * BigInt(fairMicros - price) - BigInt(feeMicros) * C100, BigInt(count)), 'net edge');
 }
 
 export interface SideAsk {

@@ -14,7 +14,7 @@
  * dropped (min_edge_guard). A Kelly size that rounds to zero is size_zero_guard; a cap that leaves no room names the cap.
  */
 import { Centis, CENTIS_PER_CONTRACT, formatCount, formatDollarsExact, Micros, MICROS_PER_DOLLAR, notionalCeil } from './fixed';
-import { netEdgePerContract, orderFee, unroundedTakerFeePerContract } from './edge';
+import { netEdgePerContractWithFee, orderFee, unroundedTakerFeePerContract } from './edge';
 import { safeBig as int } from './int';
 import { REASON } from './reason-codes';
 import { isOnGridFor, PriceRange } from './tick-grid';
@@ -69,11 +69,11 @@ function countForNotional(room: bigint, price: bigint, step: bigint): bigint {
 }
 
 /** Largest count (a multiple of `step`, ≤ `hi`) whose cash outlay notionalCeil + orderFee fits `room` (monotone: bisect). */
-function countForCash(room: bigint, price: number, multiplierPpm: number, step: bigint, hi: bigint): bigint {
+function countForCash(room: bigint, price: number, feeOf: (count: Centis) => Micros, step: bigint, hi: bigint): bigint {
   if (room <= 0n || hi <= 0n) return 0n;
   const fits = (n: bigint) => {
     const c = Number(n);
-    return BigInt(notionalCeil(price, c)) + BigInt(orderFee(c, price, multiplierPpm)) <= room;
+    return BigInt(notionalCeil(price, c)) + BigInt(feeOf(c)) <= room;
   };
   let lo = 0n; // fits
   let top = down(minB(hi, (room * C100) / BigInt(price)), step) / step; // in steps; the notional alone bounds it
@@ -101,6 +101,16 @@ export function sizeOrder(input: SizingInput, rules: SizingRules): OrderIntent |
     return skip(REASON.no_quote_guard, `price ${Number.isSafeInteger(price) ? $(price) : String(price)} is not a tradeable price on the market's grid`);
   }
   const P = BigInt(price);
+  // orderFee of the last count asked (the cash bisection's final probe is usually the count sized): computed once.
+  let feeCount = -1;
+  let feeValue = 0;
+  const feeOf = (c: Centis): Micros => {
+    if (c !== feeCount) {
+      feeValue = orderFee(c, price, mult);
+      feeCount = c;
+    }
+    return feeValue;
+  };
   const cost = price + unroundedTakerFeePerContract(price, mult);
   const kelly = down(BigInt(kellyCountCentis(o.fairPpm, cost, rules.maxKellyFractionPpm, input.capitalBaseMicros)), step);
   if (kelly === 0n) {
@@ -112,7 +122,7 @@ export function sizeOrder(input: SizingInput, rules: SizingRules): OrderIntent |
   const dailyRoom = int(input.dailyNewRoomMicros, 'daily new room');
   const cashRoom = minB(exposureRoom, dailyRoom);
   const upTo = minB(kelly, byPosition);
-  const byCash = countForCash(cashRoom, price, mult, step, upTo);
+  const byCash = countForCash(cashRoom, price, feeOf, step, upTo);
   const count = minB(upTo, byCash);
   if (count === 0n) {
     if (byPosition === 0n) {
@@ -123,12 +133,13 @@ export function sizeOrder(input: SizingInput, rules: SizingRules): OrderIntent |
       : skip(REASON.daily_new_exposure_guard, `daily new-exposure room ${$(input.dailyNewRoomMicros)} fits no contract at ${$(price)}`);
   }
   const n = Number(count);
-  const edge = netEdgePerContract(n, o.fairPpm, price, mult);
+  const fee = feeOf(n);
+  const edge = netEdgePerContractWithFee(n, o.fairPpm, price, fee);
   if (edge < rules.minEdge) {
     return { ...skip(REASON.min_edge_guard, `edge ${$(edge)} with the rounded fee of ${formatCount(n)} contracts < min_edge ${$(rules.minEdge)}`, count), edgeMicros: edge };
   }
   return {
     ticker: o.ticker, eventTicker: o.eventTicker, side: o.side, action: 'buy', priceMicros: price, countCentis: n,
-    fairPpm: o.fairPpm, edgeMicros: edge, confidencePpm: o.confidencePpm, reduceOnly: false, feeMicros: orderFee(n, price, mult),
+    fairPpm: o.fairPpm, edgeMicros: edge, confidencePpm: o.confidencePpm, reduceOnly: false, feeMicros: fee,
   };
 }
