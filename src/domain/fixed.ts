@@ -116,6 +116,12 @@ export function ceilTo(micros: Micros, step: Micros): Micros {
 
 /** Round micros down (toward −∞) to a multiple of `step` micros. */
 export function floorTo(micros: Micros, step: Micros): Micros {
+  // Safe integers and a positive step: % is exact on them, so this is floorDiv(micros, step) × step without BigInt.
+  if (Number.isSafeInteger(micros) && Number.isSafeInteger(step) && step > 0) {
+    const r = micros % step;
+    if (r === 0) return micros === 0 ? 0 : micros; // +0 for −0, as Number(0n) gives
+    return micros - (r < 0 ? r + step : r);
+  }
   return toSafe(floorDiv(BigInt(micros), BigInt(step)) * BigInt(step), 'floorTo');
 }
 

@@ -37,7 +37,10 @@ function rangesOf(ranges: readonly PriceRange[]): readonly PriceRange[] {
 /** Is `price` (YES terms) a valid order price on this grid? $0 and $1 never are. */
 export function isOnGrid(price: Micros, ranges: readonly PriceRange[]): boolean {
   if (!Number.isSafeInteger(price) || price < MIN_TRADABLE || price > MAX_TRADABLE) return false;
-  return rangesOf(ranges).some((r) => price >= r.start && price <= r.end && (price - r.start) % r.step === 0);
+  // rangesOf(ranges).some(...) without the filtered copy and the closure (called per side per market per cycle).
+  if (ranges.length === 0) return (price - LINEAR_CENT[0].start) % CENT === 0;
+  for (const r of ranges) if (wellFormed(r) && price >= r.start && price <= r.end && (price - r.start) % r.step === 0) return true;
+  return false;
 }
 
 /** Is `price` of `side` a valid order price (a NO price is checked through its YES equivalent)? */
