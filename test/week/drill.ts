@@ -25,7 +25,8 @@ import { simRunContext } from '../helpers/trading';
 import { makeKey } from '../sim/helpers';
 import { TestServerDied } from './harness';
 import { laneLedgerView } from './judge-week';
-import { weekConfig, weekScenario } from './scenario';
+import { IN_SCOPE_SERIES, weekConfig, weekScenario } from './scenario';
+import type { ScenarioInput } from '../../src/sim';
 import { serverAlive } from './temporal-facts';
 import { spawnWorker, type WorkerHandle } from './worker-control';
 import type { WeekWorkerSpec } from './worker-process';
@@ -69,6 +70,30 @@ const MAX_SETTLE_RUNS = 3;
 export function planDrill(seed: number, iterations: number): CrashPoint[] {
   const rng = rngFor(seed, 'drill-kills');
   return Array.from({ length: iterations }, () => CRASH_POINTS[rng.int(CRASH_POINTS.length)]);
+}
+
+/**
+ * The week's series with one fresh in-scope event per iteration, opening as the iteration's cycles begin (its first
+ * cycle finds a new edge: the lane holds at most one position per event, duplicate_exposure_guard) and closing 12 h
+ * later (so settlements come into the ledger too); alternating which way it is mispriced.
+ */
+export function drillScenario(iterations: number): ScenarioInput {
+  const base = weekScenario(1);
+  const mk = (ticker: string, open: string, close: string, p: string, market?: string) => ({
+    ticker, title: ticker, yes_sub_title: ticker, no_sub_title: ticker, open_time: open, close_time: close, true_probability: p,
+    initial_volume: '20000.00', initial_open_interest: '8000.00', ...(market ? { market_probability: market } : {}),
+    determination_delay_seconds: 600, settlement_timer_seconds: 1800,
+  });
+  const events = Array.from({ length: iterations + 1 }, (_, i) => {
+    const open = i === 0 ? '-1h' : `+${i * CYCLES - 1}h30m`;
+    const close = `+${i * CYCLES + 12}h`;
+    const under = i % 2 === 0;
+    return {
+      event_ticker: `WKTEMP-X${i + 1}`, series_ticker: IN_SCOPE_SERIES, title: `Drill event ${i + 1}`, mutually_exclusive: true,
+      markets: [mk(`WKTEMP-X${i + 1}-A`, open, close, under ? '0.6200' : '0.3000', under ? '0.4000' : '0.5000'), mk(`WKTEMP-X${i + 1}-B`, open, close, under ? '0.3800' : '0.7000')],
+    };
+  });
+  return { ...base, name: 'crash-drill', events };
 }
 
 /** The week's live config with caps that let every iteration trade again in the same markets. */
@@ -116,10 +141,8 @@ export async function runDrill(o: DrillOptions): Promise<DrillResult> {
     fs.writeFileSync(bundlePath, bundle.code);
     const key = makeKey('drill-bot');
     const startMs = (await env.currentTimeMs()) - 60_000;
-    // Enough daily events for every simulated hour the drill spends (CYCLES per iteration plus settle runs).
-    const days = Math.ceil((o.iterations * (CYCLES + 1)) / 24) + 1;
     sim = await startSimulator({
-      admin: true, rateLimit: false, seed: o.seed, clock: { mode: 'manual', startMs }, scenario: weekScenario(days) as never,
+      admin: true, rateLimit: false, seed: o.seed, clock: { mode: 'manual', startMs }, scenario: drillScenario(o.iterations) as never,
       keys: [key], startingBalanceMicros: 1_000_000_000_000,
     });
     const s = sim;
