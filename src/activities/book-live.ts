@@ -6,11 +6,10 @@
  * buys could still take), open positions and orders that may still trade. Fixed-point text, never the rows.
  */
 import type { Logger } from 'pino';
-import { formatDollarsExact } from '../domain/fixed';
 import type { MarketSnapshot } from '../domain/trading-types';
 import type { Store } from '../store';
 import type { BookOutcome } from './book';
-import { laneLedger } from './ledger-view';
+import { bookFigures, laneLedger, ledgerOptions } from './ledger-view';
 import { toSnapshot } from './market-snapshot';
 import type { TradingDeps } from './trading-deps';
 
@@ -28,19 +27,9 @@ export async function bookLive(t: TradingDeps, store: Store, logger: Logger, inp
   }
   const f = settings.fixed;
   const v = lane.view(
-    { bankrollMicros: f.bankroll, nowMs: input.nowMs, maxTotalExposureFractionPpm: f.maxTotalExposureFractionPpm, maxNewExposurePerDayFractionPpm: f.maxNewExposurePerDayFractionPpm },
+    ledgerOptions(f, input.nowMs),
     (ticker) => markets.get(ticker) ?? null,
   );
-  const $ = formatDollarsExact;
-  return {
-    fills: 0,
-    expired: 0,
-    settled: 0,
-    cash: $(v.cashMicros),
-    equity: $(v.capital.laneEquityMicros),
-    exposure: $(v.capital.exposureMicros),
-    realisedPnl: $(v.realisedPnlMicros),
-    openPositions: v.openPositions,
-    restingOrders: v.restingOrders,
-  };
+  // Fills, expiries and settlements are reconciliation's (next cycle), never booked here.
+  return { fills: 0, expired: 0, settled: 0, ...bookFigures(v) };
 }

@@ -4,11 +4,10 @@
  * realise P&L. Returns the ledger after it (fixed-point text), never the rows themselves.
  */
 import type { Logger } from 'pino';
-import { formatDollarsExact } from '../domain/fixed';
 import type { MarketSnapshot } from '../domain/trading-types';
 import { PaperExecutor } from '../execution/paper';
 import type { Store } from '../store';
-import { paperLedgerView } from './ledger-view';
+import { bookFigures, ledgerOptions, paperLedgerView } from './ledger-view';
 import { toSnapshot } from './market-snapshot';
 import type { TradingDeps } from './trading-deps';
 
@@ -56,19 +55,8 @@ export async function bookPaper(t: TradingDeps, store: Store, logger: Logger, in
   const f = settings.fixed;
   const v = paperLedgerView(
     store.paper,
-    { bankrollMicros: f.bankroll, nowMs: input.nowMs, maxTotalExposureFractionPpm: f.maxTotalExposureFractionPpm, maxNewExposurePerDayFractionPpm: f.maxNewExposurePerDayFractionPpm },
+    ledgerOptions(f, input.nowMs),
     (ticker) => markets.get(ticker) ?? null,
   );
-  const $ = formatDollarsExact;
-  return {
-    fills,
-    expired,
-    settled,
-    cash: $(v.cashMicros),
-    equity: $(v.capital.laneEquityMicros),
-    exposure: $(v.capital.exposureMicros),
-    realisedPnl: $(v.realisedPnlMicros),
-    openPositions: v.openPositions,
-    restingOrders: v.restingOrders,
-  };
+  return { fills, expired, settled, ...bookFigures(v) };
 }

@@ -13,7 +13,7 @@ import type { HaltToLatch } from '../domain/risk-guards';
 import { ceilTo, dollarsFromConfigNumber, formatDollars, formatDollarsExact } from '../domain/fixed';
 import type { MarketSnapshot, OrderIntent } from '../domain/trading-types';
 import type { Store } from '../store';
-import { laneLedger } from './ledger-view';
+import { laneLedger, ledgerOptions } from './ledger-view';
 import { recalibrateEstimates, refreshQuality } from './quality';
 import { heldMarketSnapshot } from './held-markets';
 import type { TradingDeps } from './trading-deps';
@@ -93,7 +93,7 @@ export async function decideOrders(
 
   const f = settings.fixed;
   const ledger = lane.view(
-    { bankrollMicros: f.bankroll, nowMs: input.nowMs, maxTotalExposureFractionPpm: f.maxTotalExposureFractionPpm, maxNewExposurePerDayFractionPpm: f.maxNewExposurePerDayFractionPpm },
+    ledgerOptions(f, input.nowMs),
     (ticker) => known.get(ticker) ?? null,
   );
   const risk = store.risk.read();

@@ -16,6 +16,8 @@ import { notionalCeil } from '../domain/fixed';
 import { markPosition } from '../domain/marking';
 import type { MarketSnapshot, Side } from '../domain/trading-types';
 import type { PaperStore, Store } from '../store';
+import type { FixedConfigValues } from '../config/run-context';
+import { formatDollarsExact } from '../domain/fixed';
 
 export interface LedgerView {
   capital: CapitalSnapshot;
@@ -33,6 +35,24 @@ export interface LedgerViewOptions {
   nowMs: number;
   maxTotalExposureFractionPpm: number;
   maxNewExposurePerDayFractionPpm: number;
+}
+
+/** The view's options from the lane's fixed-point config at the logical clock's `nowMs`. */
+export function ledgerOptions(f: Pick<FixedConfigValues, 'bankroll' | 'maxTotalExposureFractionPpm' | 'maxNewExposurePerDayFractionPpm'>, nowMs: number): LedgerViewOptions {
+  return { bankrollMicros: f.bankroll, nowMs, maxTotalExposureFractionPpm: f.maxTotalExposureFractionPpm, maxNewExposurePerDayFractionPpm: f.maxNewExposurePerDayFractionPpm };
+}
+
+/** `book`'s answer (fixed-point text) from the ledger view after it, with the step's own counts. */
+export function bookFigures(v: LedgerView): { cash: string; equity: string; exposure: string; realisedPnl: string; openPositions: number; restingOrders: number } {
+  const $ = formatDollarsExact;
+  return {
+    cash: $(v.cashMicros),
+    equity: $(v.capital.laneEquityMicros),
+    exposure: $(v.capital.exposureMicros),
+    realisedPnl: $(v.realisedPnlMicros),
+    openPositions: v.openPositions,
+    restingOrders: v.restingOrders,
+  };
 }
 
 /** An open position of the lane (one side; the live ledger's signed count made positive). */
