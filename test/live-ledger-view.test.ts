@@ -55,10 +55,10 @@ test('the live view holds the booked position, the resting remainder as exposure
   await placeLane(1, 0, 520_000, 500);
   expect(await reconcile(2)).toMatchObject({ complete: true, fillsBooked: 1, mismatch: false });
 
-  const live = laneLedger('live', rig.store);
+  const live = laneLedger('live', rig.store, opts());
   expect(live.held()).toEqual([{ ticker: HELD, eventTicker: 'TS-E1', side: 'yes', countCentis: 200, costMicros: 1_040_000 }]);
   expect(live.open()).toEqual([{ ticker: HELD, eventTicker: 'TS-E1', side: 'yes', action: 'buy', priceMicros: 520_000, remainingCentis: 300 }]);
-  const v = live.view(opts(), () => null);
+  const v = live.view(() => null);
   expect({
     exposure: v.capital.exposureMicros, markets: v.exposure.markets, events: v.exposure.events, tradesToday: v.tradesToday,
     cash: v.cashMicros - opts().bankrollMicros, realised: v.realisedPnlMicros, open: v.openPositions, resting: v.restingOrders,
@@ -69,7 +69,7 @@ test('the live view holds the booked position, the resting remainder as exposure
     cash: -1_075_000, realised: -35_000, open: 1, resting: 1, equity: -35_000,
   });
 
-  const paper = laneLedger('dry-run', rig.store).view(opts(), () => null);
+  const paper = laneLedger('dry-run', rig.store, opts()).view(() => null);
   expect({ exposure: paper.capital.exposureMicros, markets: paper.exposure.markets, open: paper.openPositions }).toEqual({ exposure: 0, markets: [], open: 0 });
 
   // book on the live lane reports the live figures (the position marked on its market now), not the paper store's.
@@ -80,7 +80,7 @@ test('the live view holds the booked position, the resting remainder as exposure
 
 test('an order whose outcome is unknown counts as exposure in full (the exchange may hold it)', async () => {
   await placeLane(1, 0, 400_000, 300, 'lose');
-  const v = laneLedger('live', rig.store).view(opts(), () => null);
+  const v = laneLedger('live', rig.store, opts()).view(() => null);
   expect({ exposure: v.capital.exposureMicros, markets: v.exposure.markets, resting: v.restingOrders }).toEqual({ exposure: 1_200_000, markets: [HELD], resting: 1 });
 });
 

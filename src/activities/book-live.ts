@@ -16,7 +16,7 @@ import type { TradingDeps } from './trading-deps';
 export async function bookLive(t: TradingDeps, store: Store, logger: Logger, input: { nowMs: number }): Promise<BookOutcome> {
   const { settings } = t;
   await t.venueClock?.advanceTo(input.nowMs);
-  const lane = laneLedger('live', store);
+  const lane = laneLedger('live', store, ledgerOptions(settings.fixed, input.nowMs));
   const markets = new Map<string, MarketSnapshot>();
   for (const ticker of [...new Set(lane.held().map((p) => p.ticker))].sort()) {
     try {
@@ -25,11 +25,7 @@ export async function bookLive(t: TradingDeps, store: Store, logger: Logger, inp
       logger.warn({ ticker, err: (err as Error).message }, 'held market unreadable: marked at cost');
     }
   }
-  const f = settings.fixed;
-  const v = lane.view(
-    ledgerOptions(f, input.nowMs),
-    (ticker) => markets.get(ticker) ?? null,
-  );
+  const v = lane.view((ticker) => markets.get(ticker) ?? null);
   // Fills, expiries and settlements are reconciliation's (next cycle), never booked here.
   return { fills: 0, expired: 0, settled: 0, ...bookFigures(v) };
 }

@@ -47,7 +47,7 @@ export async function decideOrders(
   // Marks (and exits) for held markets outside this scan come from the venue (never invented).
   const known = new Map<string, MarketSnapshot>(scan.markets.map((m) => [m.ticker, m]));
   // The lane's own ledger by run mode: the paper store in dry-run, reconciliation's live ledger and the journal in live.
-  const lane = laneLedger(settings.mode, store);
+  const lane = laneLedger(settings.mode, store, ledgerOptions(settings.fixed, input.nowMs));
   const held = lane.held();
   const heldMarkets: MarketSnapshot[] = [];
   for (const p of held) {
@@ -92,10 +92,7 @@ export async function decideOrders(
     .filter((p) => p.countCentis > 0);
 
   const f = settings.fixed;
-  const ledger = lane.view(
-    ledgerOptions(f, input.nowMs),
-    (ticker) => known.get(ticker) ?? null,
-  );
+  const ledger = lane.view((ticker) => known.get(ticker) ?? null);
   const risk = store.risk.read();
   const drawdown = cfg.risk.max_drawdown_fraction;
   const r = decideCycle({

@@ -3,7 +3,7 @@
  * capital base, exposure (computed once: positions + resting buys), today's trades per market. Two sources, one rule:
  *
  *   paperLedgerView  dry-run: the paper store (positions, paper orders, the paper cash ledger)
- *   liveLedgerView   live: what reconciliation booked from the exchange (live_positions, live_fills, the cash
+ *   laneLedger('live') live: what reconciliation booked from the exchange (live_positions, live_fills, the cash
  *                    ledger) and the order journal (resting buys; `pending_submit` / `unknown` rows count as exposure
  *                    too: the exchange may hold them). Never the paper store: a live lane has no paper orders, and a
  *                    ledger read from it would let the caps, the daily-loss and drawdown guards and
@@ -179,9 +179,6 @@ export function paperLedgerView(paper: PaperStore, opts: LedgerViewOptions, mark
   return viewOf(paperFacts(paper, opts), opts, marketOf);
 }
 
-export function liveLedgerView(store: Store, opts: LedgerViewOptions, marketOf: (ticker: string) => MarketSnapshot | null): LedgerView {
-  return viewOf(liveFacts(store, opts), opts, marketOf);
-}
 
 /** The lane's ledger by run mode: what the decision step and `book` read (one source per mode, never both). */
 export interface LaneLedger {
@@ -190,24 +187,16 @@ export interface LaneLedger {
   held(): HeldPosition[];
   /** Orders that may still trade (resting; for live also pending_submit / unknown). */
   open(): OpenOrder[];
-  view(opts: LedgerViewOptions, marketOf: (ticker: string) => MarketSnapshot | null): LedgerView;
+  view(marketOf: (ticker: string) => MarketSnapshot | null): LedgerView;
 }
 
-export function laneLedger(mode: 'dry-run' | 'live', store: Store): LaneLedger {
-  // The facts need only the clock for "today"; held() and open() do not depend on it.
-  const noClock: LedgerViewOptions = { bankrollMicros: 0, nowMs: 0, maxTotalExposureFractionPpm: 0, maxNewExposurePerDayFractionPpm: 0 };
-  if (mode === 'live') {
-    return {
-      source: 'live',
-      held: () => liveFacts(store, noClock).positions,
-      open: () => liveFacts(store, noClock).open,
-      view: (opts, marketOf) => liveLedgerView(store, opts, marketOf),
-    };
-  }
+/** The lane's facts, read once (one pass over the tables) for the options' clock: held(), open() and view() share them. */
+export function laneLedger(mode: 'dry-run' | 'live', store: Store, opts: LedgerViewOptions): LaneLedger {
+  const facts = mode === 'live' ? liveFacts(store, opts) : paperFacts(store.paper, opts);
   return {
-    source: 'paper',
-    held: () => paperFacts(store.paper, noClock).positions,
-    open: () => paperFacts(store.paper, noClock).open,
-    view: (opts, marketOf) => paperLedgerView(store.paper, opts, marketOf),
+    source: mode === 'live' ? 'live' : 'paper',
+    held: () => facts.positions,
+    open: () => facts.open,
+    view: (marketOf) => viewOf(facts, opts, marketOf),
   };
 }
